@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Versioned machine types.
+ *
+ * A machine type fixes the guest-visible ABI (devices, their properties,
+ * what goes into the migration stream), so a guest started as
+ * s390-ccw-mini-N looks the same on every later minivmm and can migrate
+ * between them.  The table in machine.c is append-only: a new version is a
+ * new row, old rows never change.  The unversioned alias "s390-ccw-mini"
+ * always means the newest version.
+ */
+#ifndef MINIVMM_MACHINE_H
+#define MINIVMM_MACHINE_H
+
+#include <stdio.h>
+
+#define MACHINE_ALIAS	"s390-ccw-mini"
+
+struct machine_type {
+	const char *name;	/* "s390-ccw-mini-N" */
+	const char *desc;	/* one line for -M help */
+	unsigned int version;	/* N; strictly increasing down the table */
+};
+
+/* Look a type up by name, resolving the alias; NULL when unknown. */
+const struct machine_type *machine_find(const char *name);
+/* The type used without -M: the newest one. */
+const struct machine_type *machine_default(void);
+/* What `-M help` prints (QEMU layout): newest first, alias and default marked. */
+void machine_list(FILE *f);
+
+#endif
