@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Instruction decoding for the software CPU.
+ *
+ * PoP "Instruction Formats": the first two bits of the first byte give the
+ * length (00: 2 bytes, 01/10: 4 bytes, 11: 6 bytes).  Some primary opcodes
+ * are followed by an extended opcode, in one of three places: bits 12-15
+ * (A5, A7, C0, C2, C4, C6, C8, CC), the second byte (01, B2, B3, B9, E5)
+ * or the sixth byte (E3, E6, E7, EB, EC, ED).  insn_opc() folds primary and
+ * extension into the 16-bit key that the insn_def tables use, and one flat
+ * 64K-entry table maps that key to the handler.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "arch/s390x/softcpu.h"
+
+enum ext_kind {
+	EXT_NONE,
+	EXT_NIBBLE,	/* bits 12-15 */
+	EXT_BYTE1,	/* bits 8-15 */
+	EXT_BYTE5,	/* bits 40-47 */
+};
+
+static enum ext_kind ext_kind(uint8_t op)
+{
+	switch (op) {
+	case 0xA5: case 0xA7: case 0xC0: case 0xC2: case 0xC4:
+	case 0xC6: case 0xC8: case 0xCC:
+		return EXT_NIBBLE;
+	case 0x01: case 0xB2: case 0xB3: case 0xB9: case 0xE5:
+		return EXT_BYTE1;
+	case 0xE3: case 0xE6: case 0xE7: case 0xEB: case 0xEC: case 0xED:
+		return EXT_BYTE5;
+	default:
+		return EXT_NONE;
+	}
+}
+
+unsigned int insn_length(uint8_t first_byte)
+{
+	static const uint8_t len[4] = { 2, 4, 4, 6 };
+	return len[first_byte >> 6];
+}
+
+uint16_t insn_opc(uint64_t insn)
+{
+	uint8_t op = insn >> 56;
+
+	switch (ext_kind(op)) {
+	case EXT_NIBBLE:
+		return (uint16_t)(op << 8 | ((insn >> 48) & 0x0f));
+	case EXT_BYTE1:
+		return (uint16_t)(op << 8 | ((insn >> 48) & 0xff));
+	case EXT_BYTE5:
+		return (uint16_t)(op << 8 | ((insn >> 16) & 0xff));
+	default:
+		return (uint16_t)(op << 8);
+	}
+}
+
+static const struct insn_table *const all_tables[] = {
+	&insn_table_arith,
+	&insn_table_branch,
+	&insn_table_storage,
+	&insn_table_fp,
+	&insn_table_sys,
+};
+
+/* Filled once, read-only afterwards. */
+static insn_fn *dispatch[65536];
+static const char *names[65536];
+static pthread_once_t dispatch_once = PTHREAD_ONCE_INIT;
+
+static void build_dispatch(void)
+{
+	for (size_t t = 0; t < sizeof(all_tables) / sizeof(all_tables[0]); t++) {
+		const struct insn_table *tab = all_tables[t];
+
+		for (unsigned int i = 0; i < tab->count; i++) {
+			const struct insn_def *d = &tab->defs[i];
+			uint8_t op = d->opc >> 8;
+
+			if (ext_kind(op) == EXT_NONE && (d->opc & 0xff)) {
+				fprintf(stderr, "minivmm: bad opcode key %04x for %s\n",
+					d->opc, d->name);
+				abort();
+			}
+			if (dispatch[d->opc]) {
+				fprintf(stderr, "minivmm: opcode %04x defined twice (%s, %s)\n",
+					d->opc, names[d->opc], d->name);
+				abort();
+			}
+			dispatch[d->opc] = d->fn;
+			names[d->opc] = d->name;
+		}
+	}
+}
+
+static inline void decode_init(void)
+{
+	pthread_once(&dispatch_once, build_dispatch);
+}
+
+insn_fn *insn_lookup(uint64_t insn)
+{
+	decode_init();
+	return dispatch[insn_opc(insn)];
+}
+
+const char *insn_name(uint64_t insn)
+{
+	decode_init();
+	return names[insn_opc(insn)];
+}
+
+/* For the run loop: after decode_init() the table is stable. */
+insn_fn *const *insn_dispatch_table(void)
+{
+	decode_init();
+	return dispatch;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DIAGNOSE codes that reach userspace.  The code is bits 48-63 of the
+ * second-operand address (DIAG R1,R3,D2(B2)).  A code minivmm does not
+ * implement gets a specification exception, as on KVM with QEMU.
+ *
+ *   0x308  IPL functions.  Subcodes 3 and 4 (clear / normal reset and
+ *          re-IPL) are turned into KVM_EXIT_S390_RESET by the kernel.
+ *          Subcodes 5 and 6 (set / store IPL parameters) answer "no
+ *          configuration" (rc 0x0102 in R1+1): minivmm boots with
+ *          -kernel and has no IPL device to describe.
+ *   0x500  virtio-ccw notification: with no virtio devices, R2 = -EINVAL.
+ */
+#include <errno.h>
+
+#include "arch/s390x/intercept.h"
+#include "arch/s390x/s390.h"
+#include "vmm/vm.h"
+
+#define DIAG308_RC_NO_CONF	0x0102
+
+static int diag_308(struct vcpu *vcpu, unsigned int r1, unsigned int r3)
+{
+	uint64_t subcode = s390_gpr(vcpu, r3) & 0xffff;
+
+	if (r1 & 1)
+		return s390_program_interrupt(vcpu, PGM_SPECIFICATION);
+	switch (subcode) {
+	case 5:
+	case 6:
+		s390_set_gpr(vcpu, r1 + 1, DIAG308_RC_NO_CONF);
+		return 0;
+	default:
+		return s390_program_interrupt(vcpu, PGM_SPECIFICATION);
+	}
+}
+
+static int diag_500(struct vcpu *vcpu)
+{
+	s390_set_gpr(vcpu, 2, (uint64_t)(int64_t)-EINVAL);
+	return 0;
+}
+
+int s390_handle_diag(struct vcpu *vcpu)
+{
+	uint16_t ipa = vcpu->run->s390_sieic.ipa;
+	unsigned int r1 = (ipa >> 4) & 0xf, r3 = ipa & 0xf;
+	unsigned int code = (unsigned int)s390_icpt_b2d2(vcpu) & 0xffff;
+
+	if (vcpu->run->psw_mask & PSW_MASK_PSTATE)
+		return s390_program_interrupt(vcpu, PGM_PRIVILEGED);
+	switch (code) {
+	case DIAG_IPL:
+		return diag_308(vcpu, r1, r3);
+	case DIAG_VIRTIO_NOTIFY:
+		return diag_500(vcpu);
+	default:
+		return s390_program_interrupt(vcpu, PGM_SPECIFICATION);
+	}
+}

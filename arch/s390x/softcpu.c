@@ -1,0 +1,1459 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The software s390x CPU backend: storage access, the interruption
+ * mechanism, timers, the wait state and the run loop, behind the same
+ * contract as the KVM backend (vmm/backend.h).
+ *
+ * What a KVM host kernel does on its own (deliver interrupts, run the
+ * enabled wait state, keep the CPU timer and clock comparator, answer the
+ * fast SIGP orders, STFL/SPX/ISKE and friends) happens here too; what KVM
+ * forwards to userspace leaves run() as the same kvm_run exit.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "arch/s390x/softcpu.h"
+
+/* Seconds from the TOD epoch (1900-01-01) to the Unix epoch. */
+#define TOD_UNIX_EPOCH_SECS	2208988800ULL
+/* Instructions between two looks at the clock comparator / CPU timer. */
+#define TIMER_SLICE		2048
+
+static inline struct soft_vm *svm_of(struct vm *vm)
+{
+	return vm->backend;
+}
+
+struct s390_cpu *softcpu_of(struct vcpu *vcpu)
+{
+	return vcpu->backend;
+}
+
+/* ---- TOD clock ---------------------------------------------------- */
+
+/* Host time as a TOD value: bit 51 is one microsecond. */
+static uint64_t host_tod(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	uint64_t us = ((uint64_t)ts.tv_sec + TOD_UNIX_EPOCH_SECS) * 1000000ULL +
+		      (uint64_t)ts.tv_nsec / 1000;
+	return (us << 12) | (((uint64_t)ts.tv_nsec % 1000) * 4096 / 1000);
+}
+
+uint64_t cpu_tod(struct s390_cpu *cpu)
+{
+	return host_tod() + (uint64_t)cpu->svm->tod_offset;
+}
+
+void soft_set_cputm(struct s390_cpu *cpu, int64_t value)
+{
+	cpu->cputm_deadline = (int64_t)cpu_tod(cpu) + value;
+}
+
+int64_t soft_get_cputm(struct s390_cpu *cpu)
+{
+	return cpu->cputm_deadline - (int64_t)cpu_tod(cpu);
+}
+
+/* ---- Storage ------------------------------------------------------ */
+
+static inline uint64_t real_to_abs(uint32_t prefix, uint64_t a)
+{
+	if (a < LOWCORE_SIZE)
+		return a + prefix;
+	if (a >= prefix && a < (uint64_t)prefix + LOWCORE_SIZE)
+		return a - prefix;
+	return a;
+}
+
+/* DAT is not part of this CPU yet: a guest that enables it is stopped
+ * with a clear message instead of running with wrong translations. */
+static _Noreturn void cpu_dat_unsupported(struct s390_cpu *cpu)
+{
+	vm_request_end(cpu->vcpu->vm, VM_END_CHECKSTOP,
+		       "CPU %u enabled DAT (PSW %016llx %016llx): dynamic address "
+		       "translation is not implemented by the software CPU yet",
+		       cpu->vcpu->id, (unsigned long long)cpu_get_psw_mask(cpu),
+		       (unsigned long long)cpu->insn_addr);
+	struct kvm_run *run = cpu->vcpu->run;
+	run->exit_reason = KVM_EXIT_S390_SIEIC;
+	run->s390_sieic.icptcode = ICPT_VALIDITY;
+	cpu->psw_addr = cpu->insn_addr;
+	cpu->exit_pending = true;
+	longjmp(cpu->jmp, 1);
+}
+
+static inline void mark_dirty(struct soft_vm *svm, uint64_t abs)
+{
+	uint64_t frame = abs >> 12;
+	uint64_t bit = 1ULL << (frame & 63);
+	_Atomic uint64_t *w = &svm->dirty[frame >> 6];
+
+	if (!(atomic_load_explicit(w, memory_order_relaxed) & bit))
+		atomic_fetch_or_explicit(w, bit, memory_order_relaxed);
+}
+
+/* Storage-key bits (PoP "Storage Key"). */
+#define SKEY_ACC	0xF0
+#define SKEY_F		0x08
+#define SKEY_R		0x04
+#define SKEY_C		0x02
+
+static inline bool low_addr_protected(uint64_t real)
+{
+	return real < 512 || (real >= 4096 && real < 4096 + 512);
+}
+
+uint8_t *cpu_ptr(struct s390_cpu *cpu, uint64_t addr, unsigned len,
+		 enum cpu_access acc)
+{
+	if (__builtin_expect(cpu->psw_mask & PSW_MASK_DAT, 0))
+		cpu_dat_unsupported(cpu);
+
+	if (acc == ACC_STORE && (cpu->cr[0] & CR0_LOW_ADDR_PROT) &&
+	    low_addr_protected(addr))
+		cpu_pgm_trans(cpu, PGM_PROTECTION, addr & ~0xfffULL, 0);
+
+	uint64_t abs = real_to_abs(cpu->prefix, addr);
+	if (abs >= cpu->mem_size || len > cpu->mem_size - abs)
+		cpu_pgm(cpu, PGM_ADDRESSING);
+
+	struct soft_vm *svm = cpu->svm;
+	uint8_t *key = &svm->skeys[abs >> 12];
+	uint8_t k = *key;
+	unsigned psw_key = (cpu->psw_mask & PSW_MASK_KEY) >> PSW_SHIFT_KEY;
+
+	/* Key-controlled protection: access key 0 matches everything. */
+	if (psw_key && (k >> 4) != psw_key && acc != ACC_IFETCH &&
+	    (acc == ACC_STORE || (k & SKEY_F)))
+		cpu_pgm_trans(cpu, PGM_PROTECTION, addr & ~0xfffULL, 0);
+	if (psw_key && (k >> 4) != psw_key && acc == ACC_IFETCH && (k & SKEY_F))
+		cpu_pgm_trans(cpu, PGM_PROTECTION, addr & ~0xfffULL, 0);
+
+	uint8_t want = acc == ACC_STORE ? (SKEY_R | SKEY_C) : SKEY_R;
+	if ((k & want) != want)
+		__atomic_fetch_or(key, want, __ATOMIC_RELAXED);
+	if (acc == ACC_STORE)
+		mark_dirty(svm, abs);
+	return cpu->mem + abs;
+}
+
+uint64_t cpu_abs(struct s390_cpu *cpu, uint64_t addr, enum cpu_access acc)
+{
+	return (uint64_t)(cpu_ptr(cpu, addr, 1, acc) - cpu->mem);
+}
+
+void cpu_check_range(struct s390_cpu *cpu, uint64_t addr, uint64_t len,
+		     enum cpu_access acc)
+{
+	while (len) {
+		uint64_t a = cpu_wrap(cpu, addr);
+		uint64_t chunk = 4096 - (a & 0xfff);
+
+		if (chunk > len)
+			chunk = len;
+		cpu_ptr(cpu, a, 1, acc);
+		addr = a + chunk;
+		len -= chunk;
+	}
+}
+
+void cpu_ld_bytes(struct s390_cpu *cpu, uint64_t addr, void *buf, uint64_t len)
+{
+	uint8_t *out = buf;
+
+	cpu_check_range(cpu, addr, len, ACC_FETCH);
+	while (len) {
+		uint64_t a = cpu_wrap(cpu, addr);
+		uint64_t chunk = 4096 - (a & 0xfff);
+
+		if (chunk > len)
+			chunk = len;
+		memcpy(out, cpu_ptr(cpu, a, (unsigned)chunk, ACC_FETCH), chunk);
+		out += chunk;
+		addr = a + chunk;
+		len -= chunk;
+	}
+}
+
+void cpu_st_bytes(struct s390_cpu *cpu, uint64_t addr, const void *buf,
+		  uint64_t len)
+{
+	const uint8_t *in = buf;
+
+	cpu_check_range(cpu, addr, len, ACC_STORE);
+	while (len) {
+		uint64_t a = cpu_wrap(cpu, addr);
+		uint64_t chunk = 4096 - (a & 0xfff);
+
+		if (chunk > len)
+			chunk = len;
+		memcpy(cpu_ptr(cpu, a, (unsigned)chunk, ACC_STORE), in, chunk);
+		in += chunk;
+		addr = a + chunk;
+		len -= chunk;
+	}
+}
+
+static inline bool in_page(uint64_t addr, unsigned len)
+{
+	return (addr & 0xfff) + len <= 4096;
+}
+
+uint8_t cpu_ld8(struct s390_cpu *cpu, uint64_t addr)
+{
+	return *cpu_ptr(cpu, addr, 1, ACC_FETCH);
+}
+
+#define DEFINE_LD(bits)							\
+uint##bits##_t cpu_ld##bits(struct s390_cpu *cpu, uint64_t addr)	\
+{									\
+	uint8_t b[bits / 8];						\
+	if (in_page(addr, bits / 8))					\
+		return be##bits##_ld(cpu_ptr(cpu, addr, bits / 8, ACC_FETCH)); \
+	cpu_ld_bytes(cpu, addr, b, bits / 8);				\
+	return be##bits##_ld(b);					\
+}
+DEFINE_LD(16)
+DEFINE_LD(32)
+DEFINE_LD(64)
+
+void cpu_st8(struct s390_cpu *cpu, uint64_t addr, uint8_t v)
+{
+	*cpu_ptr(cpu, addr, 1, ACC_STORE) = v;
+}
+
+#define DEFINE_ST(bits)							\
+void cpu_st##bits(struct s390_cpu *cpu, uint64_t addr, uint##bits##_t v) \
+{									\
+	uint8_t b[bits / 8];						\
+	if (in_page(addr, bits / 8)) {					\
+		be##bits##_st(cpu_ptr(cpu, addr, bits / 8, ACC_STORE), v); \
+		return;							\
+	}								\
+	be##bits##_st(b, v);						\
+	cpu_st_bytes(cpu, addr, b, bits / 8);				\
+}
+DEFINE_ST(16)
+DEFINE_ST(32)
+DEFINE_ST(64)
+
+uint8_t *cpu_real_ptr(struct s390_cpu *cpu, uint64_t real, unsigned len,
+		      bool store)
+{
+	uint64_t abs = real_to_abs(cpu->prefix, real);
+
+	if (abs >= cpu->mem_size || len > cpu->mem_size - abs)
+		cpu_pgm(cpu, PGM_ADDRESSING);
+	if (store)
+		mark_dirty(cpu->svm, abs);
+	return cpu->mem + abs;
+}
+
+/* ---- Interruptions ------------------------------------------------ */
+
+/* The lowcore of this CPU, or NULL when the prefix area is not in storage
+ * (then no interruption can be delivered: the CPU check-stops). */
+static uint8_t *lowcore(struct s390_cpu *cpu)
+{
+	if ((uint64_t)cpu->prefix + LOWCORE_SIZE > cpu->mem_size)
+		return NULL;
+	mark_dirty(cpu->svm, cpu->prefix);
+	mark_dirty(cpu->svm, (uint64_t)cpu->prefix + 4096);
+	return cpu->mem + cpu->prefix;
+}
+
+static _Noreturn void cpu_checkstop(struct s390_cpu *cpu, const char *why)
+{
+	vm_request_end(cpu->vcpu->vm, VM_END_CHECKSTOP,
+		       "CPU %u entered the check-stop state: %s (PSW %016llx %016llx)",
+		       cpu->vcpu->id, why,
+		       (unsigned long long)cpu_get_psw_mask(cpu),
+		       (unsigned long long)cpu->psw_addr);
+	struct kvm_run *run = cpu->vcpu->run;
+	run->exit_reason = KVM_EXIT_S390_SIEIC;
+	run->s390_sieic.icptcode = ICPT_VALIDITY;
+	cpu->exit_pending = true;
+	longjmp(cpu->jmp, 1);
+}
+
+void cpu_load_psw(struct s390_cpu *cpu, uint64_t mask, uint64_t addr)
+{
+	cpu->psw_mask = mask & ~PSW_MASK_CC;
+	cpu->cc = (unsigned)((mask & PSW_MASK_CC) >> PSW_SHIFT_CC);
+	cpu->psw_addr = addr;
+	cpu_attention(cpu);
+}
+
+/* Store the current PSW (with old_addr) at old_off, load the PSW at new_off. */
+static void psw_swap(struct s390_cpu *cpu, uint8_t *lc, unsigned old_off,
+		     unsigned new_off, uint64_t old_addr)
+{
+	be64_st(lc + old_off, cpu_get_psw_mask(cpu));
+	be64_st(lc + old_off + 8, old_addr);
+	cpu_load_psw(cpu, be64_ld(lc + new_off), be64_ld(lc + new_off + 8));
+}
+
+void cpu_interrupt_svc(struct s390_cpu *cpu, uint8_t code)
+{
+	uint8_t *lc = lowcore(cpu);
+
+	if (!lc)
+		cpu_checkstop(cpu, "prefix area outside storage");
+	be16_st(lc + LC_SVC_ILC, (uint16_t)cpu->ilen);
+	be16_st(lc + LC_SVC_CODE, code);
+	psw_swap(cpu, lc, LC_SVC_OLD_PSW, LC_SVC_NEW_PSW,
+		 cpu_wrap(cpu, cpu->insn_addr + cpu->ilen));
+}
+
+/* PoP: these exceptions nullify the instruction (old PSW points at it);
+ * the rest suppress or complete it (old PSW points at the next one). */
+static bool pgm_nullifies(uint16_t code)
+{
+	switch (code & ~PGM_PER) {
+	case PGM_SEGMENT_TRANS: case PGM_PAGE_TRANS: case PGM_ASCE_TYPE:
+	case PGM_REGION_FIRST_TRANS: case PGM_REGION_SECOND_TRANS:
+	case PGM_REGION_THIRD_TRANS: case PGM_AFX_TRANS: case PGM_ASX_TRANS:
+	case PGM_LX_TRANS: case PGM_EX_TRANS: case PGM_PRIMARY_AUTH:
+	case PGM_SECONDARY_AUTH: case PGM_LFX_TRANS: case PGM_LSX_TRANS:
+	case PGM_ALEN_TRANS: case PGM_ALE_SEQUENCE: case PGM_ASTE_VALIDITY:
+	case PGM_ASTE_SEQUENCE: case PGM_EXTENDED_AUTH: case PGM_LSTE_SEQUENCE:
+	case PGM_ASTE_INSTANCE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool pgm_has_teid(uint16_t code)
+{
+	return pgm_nullifies(code) || (code & ~PGM_PER) == PGM_PROTECTION;
+}
+
+/* Deliver a program interruption for the current instruction. */
+static void deliver_pgm(struct s390_cpu *cpu, uint16_t code, unsigned ilen,
+			uint64_t teid, uint8_t access_id, bool rewind)
+{
+	uint8_t *lc = lowcore(cpu);
+	uint64_t old_addr;
+
+	if (!lc)
+		cpu_checkstop(cpu, "prefix area outside storage");
+	if (ilen == 0 || rewind)
+		old_addr = cpu->insn_addr;
+	else
+		old_addr = cpu_wrap(cpu, cpu->insn_addr + ilen);
+	be16_st(lc + LC_PGM_ILC, (uint16_t)ilen);
+	be16_st(lc + LC_PGM_CODE, code);
+	if (pgm_has_teid(code)) {
+		be64_st(lc + LC_TRANS_EXC_CODE, teid);
+		lc[LC_EXC_ACCESS_ID] = access_id;
+	}
+	psw_swap(cpu, lc, LC_PGM_OLD_PSW, LC_PGM_NEW_PSW, old_addr);
+}
+
+_Noreturn void cpu_pgm_trans(struct s390_cpu *cpu, uint16_t code,
+			     uint64_t teid, uint8_t exc_access_id)
+{
+	deliver_pgm(cpu, code, cpu->ilen, teid, exc_access_id,
+		    pgm_nullifies(code));
+	cpu->in_execute = false;
+	longjmp(cpu->jmp, 1);
+}
+
+_Noreturn void cpu_pgm(struct s390_cpu *cpu, uint16_t code)
+{
+	cpu_pgm_trans(cpu, code, 0, 0);
+}
+
+_Noreturn void cpu_intercept_insn(struct s390_cpu *cpu, uint64_t insn)
+{
+	struct kvm_run *run = cpu->vcpu->run;
+
+	run->exit_reason = KVM_EXIT_S390_SIEIC;
+	run->s390_sieic.icptcode = ICPT_INSTRUCTION;
+	run->s390_sieic.ipa = (uint16_t)(insn >> 48);
+	run->s390_sieic.ipb = (uint32_t)(insn >> 16);
+	cpu->in_execute = false;
+	cpu->exit_pending = true;
+	longjmp(cpu->jmp, 1);
+}
+
+static _Noreturn void cpu_exit_sieic(struct s390_cpu *cpu, uint8_t icptcode)
+{
+	struct kvm_run *run = cpu->vcpu->run;
+
+	run->exit_reason = KVM_EXIT_S390_SIEIC;
+	run->s390_sieic.icptcode = icptcode;
+	run->s390_sieic.ipa = 0;
+	run->s390_sieic.ipb = 0;
+	cpu->exit_pending = true;
+	longjmp(cpu->jmp, 1);
+}
+
+static _Noreturn void cpu_exit_intr(struct s390_cpu *cpu)
+{
+	cpu->vcpu->run->exit_reason = KVM_EXIT_INTR;
+	cpu->exit_pending = true;
+	longjmp(cpu->jmp, 1);
+}
+
+void soft_wake_all(struct soft_vm *svm)
+{
+	for (unsigned int i = 0; i < VM_MAX_CPUS; i++)
+		if (svm->cpus[i])
+			cpu_attention(svm->cpus[i]);
+	pthread_cond_broadcast(&svm->wake);
+}
+
+void cpu_cr_changed(struct s390_cpu *cpu)
+{
+	cpu_attention(cpu);
+}
+
+bool soft_dequeue_io(struct soft_vm *svm, uint8_t isc_mask, uint32_t sch,
+		     struct soft_io_irq *out)
+{
+	for (unsigned int n = 0; n < svm->io_count; n++) {
+		unsigned int i = (svm->io_head + n) % SOFT_MAX_IO_IRQS;
+		struct soft_io_irq *irq = &svm->io[i];
+		unsigned int isc = (irq->word >> 27) & 7;
+
+		if (!(isc_mask & (0x80 >> isc)))
+			continue;
+		if (sch && (((uint32_t)irq->schid << 16) | irq->schnr) != sch)
+			continue;
+		*out = *irq;
+		/* Close the gap, keeping FIFO order. */
+		for (unsigned int m = n; m + 1 < svm->io_count; m++) {
+			unsigned int a = (svm->io_head + m) % SOFT_MAX_IO_IRQS;
+			unsigned int b = (svm->io_head + m + 1) % SOFT_MAX_IO_IRQS;
+			svm->io[a] = svm->io[b];
+		}
+		svm->io_count--;
+		return true;
+	}
+	return false;
+}
+
+static bool ckc_pending(struct s390_cpu *cpu, uint64_t tod)
+{
+	return tod > cpu->ckc;
+}
+
+static bool cputm_pending(struct s390_cpu *cpu, uint64_t tod)
+{
+	return (int64_t)(cpu->cputm_deadline - (int64_t)tod) < 0;
+}
+
+static void deliver_ext(struct s390_cpu *cpu, uint8_t *lc, uint16_t code,
+			uint16_t cpu_addr, uint32_t params)
+{
+	be16_st(lc + LC_EXT_INT_CODE, code);
+	be16_st(lc + LC_EXT_CPU_ADDR, cpu_addr);
+	if (code == EXT_SERVICE_SIGNAL)
+		be32_st(lc + LC_EXT_PARAMS, params);
+	psw_swap(cpu, lc, LC_EXT_OLD_PSW, LC_EXT_NEW_PSW, cpu->psw_addr);
+}
+
+/*
+ * Deliver the highest-priority pending interruption that the PSW and the
+ * control registers allow (PoP "Priority of Interruptions"): program
+ * interruptions injected by userspace, machine check, external, I/O,
+ * restart.  Returns true if one was delivered.  Caller holds irq_lock.
+ */
+static bool deliver_one(struct s390_cpu *cpu, uint64_t tod)
+{
+	struct soft_vm *svm = cpu->svm;
+	uint8_t *lc = lowcore(cpu);
+
+	if (!lc)
+		return false;
+
+	if (cpu->pgm_pending) {
+		cpu->pgm_pending = false;
+		unsigned ilen = cpu->pgm_info.flags & KVM_S390_PGM_FLAGS_ILC_VALID ?
+			(cpu->pgm_info.flags & KVM_S390_PGM_FLAGS_ILC_MASK) << 1 : 0;
+		bool rewind = pgm_nullifies(cpu->pgm_info.code) &&
+			!(cpu->pgm_info.flags & KVM_S390_PGM_FLAGS_NO_REWIND);
+		/* The PSW already points past the intercepted instruction. */
+		cpu->insn_addr = cpu_wrap(cpu, cpu->psw_addr - ilen);
+		deliver_pgm(cpu, cpu->pgm_info.code, ilen,
+			    cpu->pgm_info.trans_exc_code,
+			    cpu->pgm_info.exc_access_id, rewind);
+		return true;
+	}
+
+	if (svm->mchk_pending && (cpu->psw_mask & PSW_MASK_MCHECK) &&
+	    (cpu->cr[14] & svm->mchk.cr14)) {
+		svm->mchk_pending = false;
+		be64_st(lc + LC_MCCK_CODE, svm->mchk.mcic);
+		be64_st(lc + LC_FAILING_STORAGE, svm->mchk.failing_storage_address);
+		be32_st(lc + LC_EXT_DAMAGE_CODE, svm->mchk.ext_damage_code);
+		psw_swap(cpu, lc, LC_MCCK_OLD_PSW, LC_MCCK_NEW_PSW, cpu->psw_addr);
+		return true;
+	}
+
+	if (cpu->psw_mask & PSW_MASK_EXT) {
+		uint64_t cr0 = cpu->cr[0];
+
+		if (cr0 & CR0_EMERGENCY_SIGNAL) {
+			for (unsigned int w = 0; w < VM_MAX_CPUS / 64; w++) {
+				if (!cpu->emerg_pending[w])
+					continue;
+				unsigned int b = (unsigned)__builtin_ctzll(cpu->emerg_pending[w]);
+				cpu->emerg_pending[w] &= ~(1ULL << b);
+				deliver_ext(cpu, lc, EXT_EMERGENCY_SIGNAL,
+					    (uint16_t)(w * 64 + b), 0);
+				return true;
+			}
+		}
+		if ((cr0 & CR0_EXTERNAL_CALL) && cpu->extcall_pending) {
+			cpu->extcall_pending = false;
+			deliver_ext(cpu, lc, EXT_EXTERNAL_CALL, cpu->extcall_src, 0);
+			return true;
+		}
+		if ((cr0 & CR0_CLOCK_COMP) && ckc_pending(cpu, tod)) {
+			deliver_ext(cpu, lc, EXT_CLOCK_COMP, 0, 0);
+			return true;
+		}
+		if ((cr0 & CR0_CPU_TIMER) && cputm_pending(cpu, tod)) {
+			deliver_ext(cpu, lc, EXT_CPU_TIMER, 0, 0);
+			return true;
+		}
+		if ((cr0 & CR0_SERVICE_SIGNAL) && svm->service_pending) {
+			svm->service_pending = false;
+			deliver_ext(cpu, lc, EXT_SERVICE_SIGNAL, 0, svm->service_parm);
+			svm->service_parm = 0;
+			return true;
+		}
+	}
+
+	if ((cpu->psw_mask & PSW_MASK_IO) && svm->io_count) {
+		struct soft_io_irq irq;
+		uint8_t isc_mask = (uint8_t)(cpu->cr[6] >> 24);
+
+		if (soft_dequeue_io(svm, isc_mask, 0, &irq)) {
+			be16_st(lc + LC_SUBCHANNEL_ID, irq.schid);
+			be16_st(lc + LC_SUBCHANNEL_NR, irq.schnr);
+			be32_st(lc + LC_IO_INT_PARM, irq.parm);
+			be32_st(lc + LC_IO_INT_WORD, irq.word);
+			psw_swap(cpu, lc, LC_IO_OLD_PSW, LC_IO_NEW_PSW, cpu->psw_addr);
+			return true;
+		}
+	}
+
+	if (cpu->restart_pending) {
+		cpu->restart_pending = false;
+		psw_swap(cpu, lc, LC_RESTART_OLD_PSW, LC_RESTART_NEW_PSW,
+			 cpu->psw_addr);
+		return true;
+	}
+	return false;
+}
+
+/* Is any interruption the current PSW could take pending? (irq_lock held) */
+static bool enabled_wait_ends(struct s390_cpu *cpu, uint64_t tod)
+{
+	return deliver_one(cpu, tod);
+}
+
+int soft_store_status(struct s390_cpu *cpu, uint64_t addr, bool arch_byte)
+{
+	/* addr is the absolute address corresponding to offset 0x1200. */
+	uint64_t base = addr - LC_FPREGS_SAVE;
+
+	if (addr < LC_FPREGS_SAVE || addr + 0x200 > cpu->mem_size)
+		return -EFAULT;
+	uint8_t *p = cpu->mem + base;
+	if (arch_byte) {
+		if (LC_ARCH_MODE_ID >= cpu->mem_size)
+			return -EFAULT;
+		cpu->mem[LC_ARCH_MODE_ID] = 1;
+		mark_dirty(cpu->svm, 0);
+	}
+	for (int i = 0; i < 16; i++) {
+		be64_st(p + LC_FPREGS_SAVE + 8 * i, cpu->fpr[i]);
+		be64_st(p + LC_GPREGS_SAVE + 8 * i, cpu->gr[i]);
+		be32_st(p + LC_AREGS_SAVE + 4 * i, cpu->ar[i]);
+		be64_st(p + LC_CREGS_SAVE + 8 * i, cpu->cr[i]);
+	}
+	be64_st(p + LC_PSW_SAVE, cpu_get_psw_mask(cpu));
+	be64_st(p + LC_PSW_SAVE + 8, cpu->psw_addr);
+	be32_st(p + LC_PREFIX_SAVE, cpu->prefix);
+	be32_st(p + LC_FPC_SAVE, cpu->fpc);
+	be32_st(p + LC_TODPR_SAVE, cpu->todpr);
+	be64_st(p + LC_CPUTM_SAVE, (uint64_t)soft_get_cputm(cpu));
+	be64_st(p + LC_CKC_SAVE, cpu->ckc >> 8);
+	mark_dirty(cpu->svm, addr);
+	mark_dirty(cpu->svm, addr + 0x1ff);
+	return 0;
+}
+
+/*
+ * The CPU's attention flag is set: take a kick, a stop request, or an
+ * interruption; may leave the run loop through longjmp.
+ */
+static void service_attention(struct s390_cpu *cpu)
+{
+	struct soft_vm *svm = cpu->svm;
+
+	atomic_store_explicit(&cpu->attention, 0, memory_order_relaxed);
+	pthread_mutex_lock(&svm->irq_lock);
+	if (cpu->stop_pending) {
+		/* KVM: a pending SIGP stop ends SIE with the stop intercept. */
+		bool store = cpu->stop_store_status;
+
+		cpu->stop_pending = false;
+		cpu->stop_store_status = false;
+		pthread_mutex_unlock(&svm->irq_lock);
+		if (store)
+			soft_store_status(cpu, LC_FPREGS_SAVE, true);
+		cpu_exit_sieic(cpu, ICPT_STOP);
+	}
+	if (cpu->kicked) {
+		cpu->kicked = false;
+		pthread_mutex_unlock(&svm->irq_lock);
+		cpu_exit_intr(cpu);
+	}
+	if (cpu->prefix_pending) {
+		cpu->prefix_pending = false;
+		cpu->prefix = cpu->pending_prefix;
+	}
+	uint64_t tod = cpu_tod(cpu);
+	bool again = false;
+	/* Deliver at most a few per pass so a storm cannot starve the loop. */
+	for (int n = 0; n < 4 && deliver_one(cpu, tod); n++)
+		again = true;
+	pthread_mutex_unlock(&svm->irq_lock);
+	if (again)
+		cpu_attention(cpu);
+}
+
+/* Absolute time for pthread_cond_timedwait from a TOD deadline. */
+static void tod_deadline_to_timespec(struct s390_cpu *cpu, uint64_t deadline,
+				     struct timespec *ts)
+{
+	uint64_t now = cpu_tod(cpu);
+	uint64_t delta_ns = deadline > now ? ((deadline - now) >> 12) * 1000 : 0;
+
+	if (delta_ns > 1000000000ULL)
+		delta_ns = 1000000000ULL;
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_nsec += (long)(delta_ns % 1000000000ULL);
+	ts->tv_sec += (time_t)(delta_ns / 1000000000ULL);
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_nsec -= 1000000000L;
+		ts->tv_sec++;
+	}
+}
+
+/*
+ * The wait state (PSW bit 14).  A disabled wait leaves SIE with the wait
+ * intercept, as KVM reports it; an enabled wait sleeps here until an
+ * interruption can be taken, the timers fire, or the CPU is kicked.
+ */
+static void cpu_wait(struct s390_cpu *cpu)
+{
+	struct soft_vm *svm = cpu->svm;
+
+	if (!(cpu->psw_mask & (PSW_MASK_IO | PSW_MASK_EXT | PSW_MASK_MCHECK)))
+		cpu_exit_sieic(cpu, ICPT_WAIT);
+
+	pthread_mutex_lock(&svm->irq_lock);
+	for (;;) {
+		if (cpu->stop_pending || cpu->kicked) {
+			pthread_mutex_unlock(&svm->irq_lock);
+			service_attention(cpu);
+			return;
+		}
+		uint64_t tod = cpu_tod(cpu);
+		if (cpu->prefix_pending || enabled_wait_ends(cpu, tod))
+			break;
+		uint64_t deadline = tod + (1000000ULL << 12);	/* 1 s */
+		if ((cpu->psw_mask & PSW_MASK_EXT) && (cpu->cr[0] & CR0_CLOCK_COMP) &&
+		    cpu->ckc < deadline)
+			deadline = cpu->ckc + 1;
+		if ((cpu->psw_mask & PSW_MASK_EXT) && (cpu->cr[0] & CR0_CPU_TIMER) &&
+		    (uint64_t)cpu->cputm_deadline < deadline)
+			deadline = (uint64_t)cpu->cputm_deadline;
+		struct timespec ts;
+		tod_deadline_to_timespec(cpu, deadline, &ts);
+		pthread_cond_timedwait(&svm->wake, &svm->irq_lock, &ts);
+	}
+	pthread_mutex_unlock(&svm->irq_lock);
+	cpu_attention(cpu);
+}
+
+/* ---- SIGP orders a KVM host answers in the kernel ----------------- */
+
+int soft_sigp_kernel(struct s390_cpu *cpu, uint8_t order, uint16_t dst,
+		     uint64_t param, uint32_t *status)
+{
+	struct soft_vm *svm = cpu->svm;
+	struct s390_cpu *t;
+	int cc = SIGP_CC_ORDER_CODE_ACCEPTED;
+
+	(void)param;
+	switch (order) {
+	case SIGP_SENSE:
+	case SIGP_EXTERNAL_CALL:
+	case SIGP_EMERGENCY_SIGNAL:
+	case SIGP_COND_EMERGENCY_SIGNAL:
+	case SIGP_SENSE_RUNNING:
+		break;
+	default:
+		return -1;
+	}
+	if (dst >= VM_MAX_CPUS)
+		return SIGP_CC_NOT_OPERATIONAL;
+
+	pthread_mutex_lock(&svm->irq_lock);
+	t = svm->cpus[dst];
+	if (!t) {
+		pthread_mutex_unlock(&svm->irq_lock);
+		return SIGP_CC_NOT_OPERATIONAL;
+	}
+	bool stopped = t->mp_state == KVM_MP_STATE_STOPPED;
+	switch (order) {
+	case SIGP_SENSE:
+		*status = (stopped ? SIGP_STAT_STOPPED : 0) |
+			  (t->extcall_pending ? SIGP_STAT_EXT_CALL_PENDING : 0);
+		cc = *status ? SIGP_CC_STATUS_STORED : SIGP_CC_ORDER_CODE_ACCEPTED;
+		break;
+	case SIGP_SENSE_RUNNING:
+		/* "Running" means: operating and not in the wait state. */
+		if (stopped || (t->psw_mask & PSW_MASK_WAIT)) {
+			*status = SIGP_STAT_NOT_RUNNING;
+			cc = SIGP_CC_STATUS_STORED;
+		}
+		break;
+	case SIGP_EXTERNAL_CALL:
+		if (t->extcall_pending) {
+			*status = SIGP_STAT_EXT_CALL_PENDING;
+			cc = SIGP_CC_STATUS_STORED;
+			break;
+		}
+		t->extcall_pending = true;
+		t->extcall_src = (uint16_t)cpu->vcpu->id;
+		break;
+	case SIGP_COND_EMERGENCY_SIGNAL: {
+		/* Signal unless the target is operating, enabled, and either
+		 * waiting at address zero or running in the given ASN (the
+		 * conditions of KVM's implementation). */
+		uint64_t ints = PSW_MASK_IO | PSW_MASK_EXT;
+		bool idle = t->psw_mask & PSW_MASK_WAIT;
+		uint16_t asn = (uint16_t)param;
+		uint16_t p_asn = (uint16_t)t->cr[4], s_asn = (uint16_t)t->cr[3];
+		if (!(stopped || (t->psw_mask & ints) != ints ||
+		      (idle && t->psw_addr != 0) ||
+		      (!idle && (asn == p_asn || asn == s_asn)))) {
+			*status = SIGP_STAT_INCORRECT_STATE;
+			cc = SIGP_CC_STATUS_STORED;
+			break;
+		}
+	}
+		/* fall through */
+	case SIGP_EMERGENCY_SIGNAL:
+		t->emerg_pending[cpu->vcpu->id / 64] |= 1ULL << (cpu->vcpu->id % 64);
+		break;
+	}
+	if (cc == SIGP_CC_ORDER_CODE_ACCEPTED && order != SIGP_SENSE &&
+	    order != SIGP_SENSE_RUNNING) {
+		cpu_attention(t);
+		pthread_cond_broadcast(&svm->wake);
+	}
+	pthread_mutex_unlock(&svm->irq_lock);
+	return cc;
+}
+
+/* ---- The run loop ------------------------------------------------- */
+
+static inline uint64_t fetch(struct s390_cpu *cpu, uint64_t addr,
+			     unsigned *lenp)
+{
+	if (addr & 1)
+		cpu_pgm(cpu, PGM_SPECIFICATION);
+	const uint8_t *p = cpu_ptr(cpu, addr, 2, ACC_IFETCH);
+	unsigned len = insn_length(p[0]);
+	uint64_t insn = (uint64_t)be16_ld(p) << 48;
+
+	if (len > 2) {
+		if (in_page(addr, len)) {
+			p = cpu_ptr(cpu, addr, len, ACC_IFETCH);
+			insn |= (uint64_t)be16_ld(p + 2) << 32;
+			if (len == 6)
+				insn |= (uint64_t)be16_ld(p + 4) << 16;
+		} else {
+			for (unsigned off = 2; off < len; off += 2) {
+				uint64_t a = cpu_wrap(cpu, addr + off);
+				p = cpu_ptr(cpu, a, 2, ACC_IFETCH);
+				insn |= (uint64_t)be16_ld(p) << (48 - 8 * off);
+			}
+		}
+	}
+	*lenp = len;
+	return insn;
+}
+
+void cpu_execute_target(struct s390_cpu *cpu, uint64_t insn)
+{
+	insn_fn *fn = insn_lookup(insn);
+
+	if (!fn)
+		cpu_pgm(cpu, PGM_OPERATION);
+	cpu->in_execute = true;
+	fn(cpu, insn);
+	cpu->in_execute = false;
+}
+
+/*
+ * Execute up to limit instructions.  Returns when the limit is reached or
+ * when the CPU exits to userspace (kvm_run filled, *exited set).
+ */
+static uint64_t cpu_loop(struct s390_cpu *cpu, uint64_t limit, bool *exited)
+{
+	insn_fn *const *tab = insn_dispatch_table();
+	uint64_t start = cpu->icount;
+	unsigned slice = TIMER_SLICE;
+
+	*exited = false;
+	cpu->exit_pending = false;
+	if (setjmp(cpu->jmp)) {
+		/* A program interruption was delivered, or the CPU exits. */
+		cpu->in_execute = false;
+		if (cpu->exit_pending) {
+			cpu->exit_pending = false;
+			*exited = true;
+			return cpu->icount - start;
+		}
+		cpu->icount++;
+	}
+	while (cpu->icount - start < limit) {
+		if (atomic_load_explicit(&cpu->attention, memory_order_acquire))
+			service_attention(cpu);
+		if (cpu->psw_mask & PSW_MASK_WAIT) {
+			cpu_wait(cpu);
+			continue;
+		}
+		if (--slice == 0) {
+			slice = TIMER_SLICE;
+			if ((cpu->psw_mask & PSW_MASK_EXT) &&
+			    (cpu->cr[0] & (CR0_CLOCK_COMP | CR0_CPU_TIMER))) {
+				uint64_t tod = cpu_tod(cpu);
+				if (((cpu->cr[0] & CR0_CLOCK_COMP) && ckc_pending(cpu, tod)) ||
+				    ((cpu->cr[0] & CR0_CPU_TIMER) && cputm_pending(cpu, tod)))
+					cpu_attention(cpu);
+			}
+		}
+
+		unsigned len;
+		cpu->insn_addr = cpu->psw_addr;
+		cpu->ilen = 0;
+		uint64_t insn = fetch(cpu, cpu->insn_addr, &len);
+		cpu->ilen = len;
+		cpu->psw_addr = cpu_wrap(cpu, cpu->insn_addr + len);
+		insn_fn *fn = tab[insn_opc(insn)];
+		if (!fn)
+			cpu_pgm(cpu, PGM_OPERATION);
+		fn(cpu, insn);
+		cpu->icount++;
+	}
+	return cpu->icount - start;
+}
+
+/* ---- kvm_run synchronisation ------------------------------------- */
+
+#define SOFT_SYNC_REGS	(KVM_SYNC_PREFIX | KVM_SYNC_GPRS | KVM_SYNC_ACRS | \
+			 KVM_SYNC_CRS | KVM_SYNC_ARCH0 | KVM_SYNC_FPRS)
+
+static void sync_in(struct s390_cpu *cpu, struct kvm_run *run)
+{
+	uint64_t dirty = run->kvm_dirty_regs;
+
+	cpu_load_psw(cpu, run->psw_mask, run->psw_addr);
+	if (dirty & KVM_SYNC_PREFIX)
+		cpu->prefix = (uint32_t)run->s.regs.prefix & PREFIX_MASK;
+	if (dirty & KVM_SYNC_GPRS)
+		memcpy(cpu->gr, run->s.regs.gprs, sizeof(cpu->gr));
+	if (dirty & KVM_SYNC_ACRS)
+		memcpy(cpu->ar, run->s.regs.acrs, sizeof(cpu->ar));
+	if (dirty & KVM_SYNC_CRS) {
+		memcpy(cpu->cr, run->s.regs.crs, sizeof(cpu->cr));
+		cpu_cr_changed(cpu);
+	}
+	if (dirty & KVM_SYNC_ARCH0) {
+		cpu->todpr = (uint32_t)run->s.regs.todpr;
+		soft_set_cputm(cpu, (int64_t)run->s.regs.cputm);
+		cpu->ckc = run->s.regs.ckc;
+		cpu->pp = run->s.regs.pp;
+		cpu->gbea = run->s.regs.gbea;
+	}
+	if (dirty & KVM_SYNC_FPRS) {
+		memcpy(cpu->fpr, run->s.regs.fprs, sizeof(cpu->fpr));
+		cpu->fpc = run->s.regs.fpc;
+	}
+	run->kvm_dirty_regs = 0;
+}
+
+static void sync_out(struct s390_cpu *cpu, struct kvm_run *run)
+{
+	run->psw_mask = cpu_get_psw_mask(cpu);
+	run->psw_addr = cpu->psw_addr;
+	run->s.regs.prefix = cpu->prefix;
+	memcpy(run->s.regs.gprs, cpu->gr, sizeof(cpu->gr));
+	memcpy(run->s.regs.acrs, cpu->ar, sizeof(cpu->ar));
+	memcpy(run->s.regs.crs, cpu->cr, sizeof(cpu->cr));
+	run->s.regs.todpr = cpu->todpr;
+	run->s.regs.cputm = (uint64_t)soft_get_cputm(cpu);
+	run->s.regs.ckc = cpu->ckc;
+	run->s.regs.pp = cpu->pp;
+	run->s.regs.gbea = cpu->gbea;
+	memcpy(run->s.regs.fprs, cpu->fpr, sizeof(cpu->fpr));
+	run->s.regs.fpc = cpu->fpc;
+	run->kvm_valid_regs = SOFT_SYNC_REGS;
+}
+
+/* ---- Resets (PoP "Resets", Figure 4-4) ---------------------------- */
+
+void soft_cpu_reset(struct s390_cpu *cpu)
+{
+	/* CPU reset: pending interruptions cleared, registers kept. */
+	struct soft_vm *svm = cpu->svm;
+
+	pthread_mutex_lock(&svm->irq_lock);
+	memset(cpu->emerg_pending, 0, sizeof(cpu->emerg_pending));
+	cpu->extcall_pending = false;
+	cpu->restart_pending = false;
+	cpu->stop_pending = false;
+	cpu->stop_store_status = false;
+	cpu->prefix_pending = false;
+	cpu->pgm_pending = false;
+	pthread_mutex_unlock(&svm->irq_lock);
+	cpu->in_execute = false;
+}
+
+void soft_cpu_initial_reset(struct s390_cpu *cpu)
+{
+	soft_cpu_reset(cpu);
+	cpu->psw_mask = 0;
+	cpu->psw_addr = 0;
+	cpu->cc = 0;
+	cpu->prefix = 0;
+	memset(cpu->cr, 0, sizeof(cpu->cr));
+	cpu->cr[0] = CR0_RESET;
+	cpu->cr[14] = CR14_RESET;
+	cpu->fpc = 0;
+	cpu->todpr = 0;
+	cpu->ckc = 0;
+	cpu->cputm_deadline = (int64_t)cpu_tod(cpu);
+	cpu->gbea = 1;
+	cpu->pp = 0;
+}
+
+/* ---- Backend operations ------------------------------------------ */
+
+static int soft_vm_init(struct vm *vm, char **err)
+{
+	struct soft_vm *svm = calloc(1, sizeof(*svm));
+
+	if (!svm) {
+		if (err)
+			*err = strdup("out of memory for the software CPU backend");
+		return -ENOMEM;
+	}
+	svm->vm = vm;
+	pthread_mutex_init(&svm->irq_lock, NULL);
+	pthread_cond_init(&svm->wake, NULL);
+	pthread_mutex_init(&svm->cdsg_lock, NULL);
+	vm->backend = svm;
+	return 0;
+}
+
+static void soft_vm_exit(struct vm *vm)
+{
+	struct soft_vm *svm = svm_of(vm);
+
+	if (!svm)
+		return;
+	free(svm->skeys);
+	free((void *)svm->dirty);
+	pthread_mutex_destroy(&svm->irq_lock);
+	pthread_cond_destroy(&svm->wake);
+	pthread_mutex_destroy(&svm->cdsg_lock);
+	free(svm);
+	vm->backend = NULL;
+}
+
+static int soft_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa,
+			   uint64_t size, void *hva, char **err)
+{
+	struct soft_vm *svm = svm_of(vm);
+
+	if (slot != 0 || gpa != 0 || svm->mem) {
+		if (err)
+			*err = strdup("the software CPU supports one memory slot at absolute 0");
+		return -EINVAL;
+	}
+	if (size == 0 || size % VM_PAGE_SIZE) {
+		if (err)
+			*err = strdup("memory size must be a non-zero multiple of 4 KiB");
+		return -EINVAL;
+	}
+	svm->nframes = size / VM_PAGE_SIZE;
+	svm->skeys = calloc(svm->nframes, 1);
+	svm->dirty = calloc((svm->nframes + 63) / 64, sizeof(uint64_t));
+	if (!svm->skeys || !svm->dirty) {
+		free(svm->skeys);
+		free((void *)svm->dirty);
+		svm->skeys = NULL;
+		svm->dirty = NULL;
+		if (err)
+			*err = strdup("out of memory for storage keys");
+		return -ENOMEM;
+	}
+	svm->mem = hva;
+	svm->mem_size = size;
+	return 0;
+}
+
+static int soft_vcpu_init(struct vcpu *vcpu, char **err)
+{
+	struct soft_vm *svm = svm_of(vcpu->vm);
+	struct s390_cpu *cpu = calloc(1, sizeof(*cpu));
+	struct kvm_run *run = calloc(1, sizeof(*run));
+
+	if (!cpu || !run || !svm->mem) {
+		free(cpu);
+		free(run);
+		if (err)
+			*err = strdup(svm->mem ? "out of memory for a vCPU"
+					       : "vCPU created before guest memory");
+		return svm->mem ? -ENOMEM : -EINVAL;
+	}
+	cpu->svm = svm;
+	cpu->vcpu = vcpu;
+	cpu->mem = svm->mem;
+	cpu->mem_size = svm->mem_size;
+	cpu->mp_state = KVM_MP_STATE_STOPPED;
+	soft_cpu_initial_reset(cpu);
+	vcpu->backend = cpu;
+	vcpu->run = run;
+	sync_out(cpu, run);
+	pthread_mutex_lock(&svm->irq_lock);
+	svm->cpus[vcpu->id] = cpu;
+	pthread_mutex_unlock(&svm->irq_lock);
+	return 0;
+}
+
+static void soft_vcpu_exit(struct vcpu *vcpu)
+{
+	struct s390_cpu *cpu = vcpu->backend;
+
+	if (!cpu)
+		return;
+	pthread_mutex_lock(&cpu->svm->irq_lock);
+	cpu->svm->cpus[vcpu->id] = NULL;
+	pthread_mutex_unlock(&cpu->svm->irq_lock);
+	free(vcpu->run);
+	free(cpu);
+	vcpu->run = NULL;
+	vcpu->backend = NULL;
+}
+
+static int soft_run(struct vcpu *vcpu)
+{
+	struct s390_cpu *cpu = vcpu->backend;
+	bool exited;
+
+	sync_in(cpu, vcpu->run);
+	vcpu->run->exit_reason = KVM_EXIT_UNKNOWN;
+	do
+		cpu_loop(cpu, UINT64_MAX, &exited);
+	while (!exited);
+	sync_out(cpu, vcpu->run);
+	return 0;
+}
+
+uint64_t softcpu_step(struct vcpu *vcpu, uint64_t n, bool *exited)
+{
+	struct s390_cpu *cpu = vcpu->backend;
+
+	sync_in(cpu, vcpu->run);
+	uint64_t done = cpu_loop(cpu, n, exited);
+	sync_out(cpu, vcpu->run);
+	return done;
+}
+
+static void soft_kick(struct vcpu *vcpu)
+{
+	struct s390_cpu *cpu = vcpu->backend;
+	struct soft_vm *svm = cpu->svm;
+
+	pthread_mutex_lock(&svm->irq_lock);
+	cpu->kicked = true;
+	cpu_attention(cpu);
+	pthread_cond_broadcast(&svm->wake);
+	pthread_mutex_unlock(&svm->irq_lock);
+}
+
+static int soft_get_regs(struct vcpu *vcpu, struct kvm_regs *regs)
+{
+	memcpy(regs->gprs, softcpu_of(vcpu)->gr, sizeof(regs->gprs));
+	return 0;
+}
+
+static int soft_set_regs(struct vcpu *vcpu, const struct kvm_regs *regs)
+{
+	struct s390_cpu *cpu = softcpu_of(vcpu);
+
+	memcpy(cpu->gr, regs->gprs, sizeof(cpu->gr));
+	memcpy(vcpu->run->s.regs.gprs, cpu->gr, sizeof(cpu->gr));
+	return 0;
+}
+
+static int soft_get_sregs(struct vcpu *vcpu, struct kvm_sregs *sregs)
+{
+	struct s390_cpu *cpu = softcpu_of(vcpu);
+
+	memcpy(sregs->acrs, cpu->ar, sizeof(sregs->acrs));
+	memcpy(sregs->crs, cpu->cr, sizeof(sregs->crs));
+	return 0;
+}
+
+static int soft_set_sregs(struct vcpu *vcpu, const struct kvm_sregs *sregs)
+{
+	struct s390_cpu *cpu = softcpu_of(vcpu);
+
+	memcpy(cpu->ar, sregs->acrs, sizeof(cpu->ar));
+	memcpy(cpu->cr, sregs->crs, sizeof(cpu->cr));
+	sync_out(cpu, vcpu->run);
+	cpu_cr_changed(cpu);
+	return 0;
+}
+
+static int soft_get_fpu(struct vcpu *vcpu, struct kvm_fpu *fpu)
+{
+	struct s390_cpu *cpu = softcpu_of(vcpu);
+
+	fpu->fpc = cpu->fpc;
+	memcpy(fpu->fprs, cpu->fpr, sizeof(fpu->fprs));
+	return 0;
+}
+
+static int soft_set_fpu(struct vcpu *vcpu, const struct kvm_fpu *fpu)
+{
+	struct s390_cpu *cpu = softcpu_of(vcpu);
+
+	cpu->fpc = fpu->fpc;
+	memcpy(cpu->fpr, fpu->fprs, sizeof(cpu->fpr));
+	sync_out(cpu, vcpu->run);
+	return 0;
+}
+
+static int soft_get_one_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val)
+{
+	struct s390_cpu *cpu = softcpu_of(vcpu);
+
+	switch (id) {
+	case KVM_REG_S390_TODPR:
+		*val = cpu->todpr;
+		return 0;
+	case KVM_REG_S390_CPU_TIMER:
+		*val = (uint64_t)soft_get_cputm(cpu);
+		return 0;
+	case KVM_REG_S390_CLOCK_COMP:
+		*val = cpu->ckc;
+		return 0;
+	case KVM_REG_S390_PP:
+		*val = cpu->pp;
+		return 0;
+	case KVM_REG_S390_GBEA:
+		*val = cpu->gbea;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int soft_set_one_reg(struct vcpu *vcpu, uint64_t id, uint64_t val)
+{
+	struct s390_cpu *cpu = softcpu_of(vcpu);
+
+	switch (id) {
+	case KVM_REG_S390_TODPR:
+		cpu->todpr = (uint32_t)val;
+		break;
+	case KVM_REG_S390_CPU_TIMER:
+		soft_set_cputm(cpu, (int64_t)val);
+		break;
+	case KVM_REG_S390_CLOCK_COMP:
+		cpu->ckc = val;
+		break;
+	case KVM_REG_S390_PP:
+		cpu->pp = val;
+		break;
+	case KVM_REG_S390_GBEA:
+		cpu->gbea = val;
+		break;
+	default:
+		return -EINVAL;
+	}
+	sync_out(cpu, vcpu->run);
+	return 0;
+}
+
+static int soft_set_initial_psw(struct vcpu *vcpu, uint64_t mask, uint64_t addr)
+{
+	struct s390_cpu *cpu = softcpu_of(vcpu);
+
+	cpu_load_psw(cpu, mask, addr);
+	vcpu->run->psw_mask = mask;
+	vcpu->run->psw_addr = addr;
+	return 0;
+}
+
+static int soft_initial_reset(struct vcpu *vcpu)
+{
+	struct s390_cpu *cpu = softcpu_of(vcpu);
+
+	soft_cpu_initial_reset(cpu);
+	sync_out(cpu, vcpu->run);
+	return 0;
+}
+
+static int soft_normal_reset(struct vcpu *vcpu)
+{
+	struct s390_cpu *cpu = softcpu_of(vcpu);
+
+	soft_cpu_reset(cpu);
+	sync_out(cpu, vcpu->run);
+	return 0;
+}
+
+static int soft_clear_reset(struct vcpu *vcpu)
+{
+	struct s390_cpu *cpu = softcpu_of(vcpu);
+
+	soft_cpu_initial_reset(cpu);
+	memset(cpu->gr, 0, sizeof(cpu->gr));
+	memset(cpu->ar, 0, sizeof(cpu->ar));
+	memset(cpu->fpr, 0, sizeof(cpu->fpr));
+	sync_out(cpu, vcpu->run);
+	return 0;
+}
+
+static int soft_get_mp_state(struct vcpu *vcpu, uint32_t *state)
+{
+	*state = softcpu_of(vcpu)->mp_state;
+	return 0;
+}
+
+static int soft_set_mp_state(struct vcpu *vcpu, uint32_t state)
+{
+	struct s390_cpu *cpu = softcpu_of(vcpu);
+
+	switch (state) {
+	case KVM_MP_STATE_STOPPED:
+	case KVM_MP_STATE_OPERATING:
+	case KVM_MP_STATE_LOAD:
+	case KVM_MP_STATE_CHECK_STOP:
+		break;
+	default:
+		return -EINVAL;
+	}
+	cpu->mp_state = state;
+	return 0;
+}
+
+/* KVM_S390_IRQ: interruptions for one CPU. */
+static int soft_irq(struct vcpu *vcpu, const struct kvm_s390_irq *irq)
+{
+	struct s390_cpu *cpu = softcpu_of(vcpu);
+	struct soft_vm *svm = cpu->svm;
+	int rc = 0;
+
+	pthread_mutex_lock(&svm->irq_lock);
+	switch (irq->type) {
+	case KVM_S390_PROGRAM_INT:
+		if (cpu->pgm_pending) {
+			rc = -EBUSY;
+			break;
+		}
+		cpu->pgm_pending = true;
+		cpu->pgm_info = irq->u.pgm;
+		break;
+	case KVM_S390_SIGP_STOP:
+		cpu->stop_pending = true;
+		cpu->stop_store_status |=
+			!!(irq->u.stop.flags & KVM_S390_STOP_FLAG_STORE_STATUS);
+		break;
+	case KVM_S390_RESTART:
+		cpu->restart_pending = true;
+		break;
+	case KVM_S390_SIGP_SET_PREFIX:
+		cpu->prefix_pending = true;
+		cpu->pending_prefix = irq->u.prefix.address & PREFIX_MASK;
+		break;
+	case KVM_S390_INT_EXTERNAL_CALL:
+		if (cpu->extcall_pending) {
+			rc = -EBUSY;
+			break;
+		}
+		cpu->extcall_pending = true;
+		cpu->extcall_src = irq->u.extcall.code;
+		break;
+	case KVM_S390_INT_EMERGENCY:
+		if (irq->u.emerg.code >= VM_MAX_CPUS) {
+			rc = -EINVAL;
+			break;
+		}
+		cpu->emerg_pending[irq->u.emerg.code / 64] |=
+			1ULL << (irq->u.emerg.code % 64);
+		break;
+	case KVM_S390_INT_CLOCK_COMP:
+		/* Make the comparator condition true now. */
+		cpu->ckc = 0;
+		break;
+	case KVM_S390_INT_CPU_TIMER:
+		cpu->cputm_deadline = (int64_t)cpu_tod(cpu) - 1;
+		break;
+	case KVM_S390_MCHK:
+		svm->mchk_pending = true;
+		svm->mchk = irq->u.mchk;
+		break;
+	default:
+		rc = -EINVAL;
+		break;
+	}
+	if (!rc) {
+		cpu_attention(cpu);
+		pthread_cond_broadcast(&svm->wake);
+	}
+	pthread_mutex_unlock(&svm->irq_lock);
+	return rc;
+}
+
+/* KVM_S390_INTERRUPT on the VM: floating interruptions. */
+static int soft_floating_irq(struct vm *vm, const struct kvm_s390_interrupt *irq)
+{
+	struct soft_vm *svm = svm_of(vm);
+	int rc = 0;
+
+	pthread_mutex_lock(&svm->irq_lock);
+	if (irq->type == KVM_S390_INT_SERVICE) {
+		/* KVM merges: the event-pending bit is or-ed in, the SCCB
+		 * address of the newest request wins. */
+		uint32_t pend = svm->service_pending ? svm->service_parm : 0;
+		svm->service_parm = (irq->parm & ~3U) ? (irq->parm | (pend & 3U))
+						      : (pend | irq->parm);
+		svm->service_pending = true;
+	} else if (irq->type == KVM_S390_MCHK) {
+		svm->mchk_pending = true;
+		svm->mchk.cr14 = irq->parm;
+		svm->mchk.mcic = irq->parm64;
+	} else if (irq->type <= KVM_S390_INT_IO_MAX) {
+		if (svm->io_count == SOFT_MAX_IO_IRQS) {
+			rc = -EBUSY;
+		} else {
+			unsigned int i = (svm->io_head + svm->io_count) % SOFT_MAX_IO_IRQS;
+			svm->io[i].schid = (uint16_t)(irq->parm >> 16);
+			svm->io[i].schnr = (uint16_t)irq->parm;
+			svm->io[i].parm = (uint32_t)(irq->parm64 >> 32);
+			svm->io[i].word = (uint32_t)irq->parm64;
+			svm->io_count++;
+		}
+	} else {
+		rc = -EINVAL;
+	}
+	if (!rc)
+		soft_wake_all(svm);
+	pthread_mutex_unlock(&svm->irq_lock);
+	return rc;
+}
+
+static int soft_get_skeys(struct vm *vm, uint64_t first_gfn, uint64_t count,
+			  uint8_t *keys)
+{
+	struct soft_vm *svm = svm_of(vm);
+
+	if (first_gfn > svm->nframes || count > svm->nframes - first_gfn)
+		return -EFAULT;
+	memcpy(keys, svm->skeys + first_gfn, count);
+	return 0;
+}
+
+static int soft_set_skeys(struct vm *vm, uint64_t first_gfn, uint64_t count,
+			  const uint8_t *keys)
+{
+	struct soft_vm *svm = svm_of(vm);
+
+	if (first_gfn > svm->nframes || count > svm->nframes - first_gfn)
+		return -EFAULT;
+	for (uint64_t i = 0; i < count; i++)
+		if (keys[i] & 0x01)	/* bit 7 is reserved */
+			return -EINVAL;
+	memcpy(svm->skeys + first_gfn, keys, count);
+	return 0;
+}
+
+static int soft_get_dirty_log(struct vm *vm, uint32_t slot, uint64_t *bitmap)
+{
+	struct soft_vm *svm = svm_of(vm);
+
+	if (slot != 0)
+		return -EINVAL;
+	for (uint64_t w = 0; w < (svm->nframes + 63) / 64; w++)
+		bitmap[w] = atomic_exchange_explicit(&svm->dirty[w], 0,
+						     memory_order_relaxed);
+	return 0;
+}
+
+static int soft_get_tod(struct vm *vm, uint64_t *tod)
+{
+	*tod = host_tod() + (uint64_t)svm_of(vm)->tod_offset;
+	return 0;
+}
+
+static int soft_set_tod(struct vm *vm, uint64_t tod)
+{
+	svm_of(vm)->tod_offset = (int64_t)(tod - host_tod());
+	return 0;
+}
+
+const struct backend_ops soft_backend_ops = {
+	.name = "soft",
+	.vm_init = soft_vm_init,
+	.vm_exit = soft_vm_exit,
+	.set_memory = soft_set_memory,
+	.vcpu_init = soft_vcpu_init,
+	.vcpu_exit = soft_vcpu_exit,
+	.run = soft_run,
+	.kick = soft_kick,
+	.get_regs = soft_get_regs,
+	.set_regs = soft_set_regs,
+	.get_sregs = soft_get_sregs,
+	.set_sregs = soft_set_sregs,
+	.get_fpu = soft_get_fpu,
+	.set_fpu = soft_set_fpu,
+	.get_one_reg = soft_get_one_reg,
+	.set_one_reg = soft_set_one_reg,
+	.set_initial_psw = soft_set_initial_psw,
+	.initial_reset = soft_initial_reset,
+	.normal_reset = soft_normal_reset,
+	.clear_reset = soft_clear_reset,
+	.get_mp_state = soft_get_mp_state,
+	.set_mp_state = soft_set_mp_state,
+	.irq = soft_irq,
+	.floating_irq = soft_floating_irq,
+	.get_skeys = soft_get_skeys,
+	.set_skeys = soft_set_skeys,
+	.get_dirty_log = soft_get_dirty_log,
+	.get_tod = soft_get_tod,
+	.set_tod = soft_set_tod,
+};

@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The software s390x CPU: state and the helpers instruction handlers use.
+ *
+ * Instruction handlers live in arch/s390x/insn-*.c, one file per family.
+ * Each file exports a table of struct insn_def; arch/s390x/decode.c builds
+ * the dispatch table from all of them once.  A handler:
+ *
+ *   - receives the instruction left-justified in a uint64_t (the first
+ *     byte is bits 63-56; a 2-byte instruction leaves bits 47-0 zero);
+ *   - finds cpu->psw_addr already pointing at the next instruction and
+ *     cpu->insn_addr at its own; a branch just writes cpu->psw_addr;
+ *   - does every access check before it changes any register or storage
+ *     it is not allowed to change on a suppressed instruction;
+ *   - raises program interruptions with cpu_pgm(), which does not return
+ *     (it longjmps back to the run loop, which delivers the interruption
+ *     the way the architecture describes: nullified, suppressed or
+ *     completed, with the ILC of the instruction);
+ *   - sets the condition code in cpu->cc (0..3).
+ *
+ * Guest storage is big-endian; the ld/st helpers convert.  All storage
+ * references go through cpu_ldN(), cpu_stN() and cpu_ptr(), which apply the
+ * addressing mode, DAT (when enabled), prefixing, the storage bounds,
+ * key-controlled and low-address protection, and dirty-page tracking.
+ */
+#ifndef MINIVMM_SOFTCPU_H
+#define MINIVMM_SOFTCPU_H
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "arch/s390x/s390.h"
+#include "vmm/endian.h"
+#include "vmm/vm.h"
+
+struct soft_vm;
+
+/* Access types for cpu_ptr(). */
+enum cpu_access {
+	ACC_FETCH,	/* operand fetch */
+	ACC_STORE,	/* operand store */
+	ACC_IFETCH,	/* instruction fetch */
+};
+
+/* Why the run loop stopped executing instructions (cpu->exit_reason). */
+enum cpu_stop {
+	CPU_CONTINUE = 0,
+	CPU_EXIT,		/* kvm_run is filled, return to userspace */
+};
+
+struct s390_cpu {
+	/* Architected registers. */
+	uint64_t gr[16];
+	uint64_t cr[16];
+	uint64_t fpr[16];	/* raw 64-bit contents (BFP long / HFP long) */
+	uint32_t ar[16];
+	uint32_t fpc;
+	uint64_t psw_mask;	/* condition code kept in cc, not here */
+	uint64_t psw_addr;
+	unsigned int cc;
+	uint32_t prefix;
+	uint32_t todpr;
+	uint64_t ckc;
+	int64_t cputm_deadline;	/* TOD value at which the CPU timer is 0 */
+	uint64_t gbea;
+	uint64_t pp;
+
+	/* The instruction being executed. */
+	uint64_t insn_addr;
+	unsigned int ilen;
+	bool in_execute;	/* target of EXECUTE: ILC is EX's */
+	bool exit_pending;	/* the longjmp to jmp leaves the run loop */
+
+	/* Storage (shared by all CPUs of the VM). */
+	uint8_t *mem;
+	uint64_t mem_size;
+	struct soft_vm *svm;
+	struct vcpu *vcpu;
+
+	jmp_buf jmp;		/* cpu_pgm() and cpu_exit() return here */
+
+	/* Interrupt sources local to this CPU; guarded by svm->irq_lock. */
+	atomic_uint attention;	/* nonzero: check interrupts/kick/timers */
+	uint64_t emerg_pending[VM_MAX_CPUS / 64];	/* by source CPU */
+	bool extcall_pending;
+	uint16_t extcall_src;
+	bool restart_pending;
+	bool stop_pending;
+	bool stop_store_status;
+	bool prefix_pending;
+	uint32_t pending_prefix;
+	bool kicked;
+	/* Program interruption injected by userspace (KVM_S390_PROGRAM_INT). */
+	bool pgm_pending;
+	struct kvm_s390_pgm_info pgm_info;
+	uint32_t mp_state;	/* KVM_MP_STATE_* */
+
+	/* Statistics. */
+	uint64_t icount;
+};
+
+/* Program interruption: does not return. ILC from cpu->ilen. */
+_Noreturn void cpu_pgm(struct s390_cpu *cpu, uint16_t code);
+/* Translation-exception variant: also stores the TEID and access ids. */
+_Noreturn void cpu_pgm_trans(struct s390_cpu *cpu, uint16_t code,
+			     uint64_t teid, uint8_t exc_access_id);
+/* Forward the current instruction to userspace as an instruction intercept
+ * (KVM_EXIT_S390_SIEIC, icptcode 4, ipa/ipb from the instruction). */
+_Noreturn void cpu_intercept_insn(struct s390_cpu *cpu, uint64_t insn);
+
+static inline void cpu_require_supervisor(struct s390_cpu *cpu)
+{
+	if (cpu->psw_mask & PSW_MASK_PSTATE)
+		cpu_pgm(cpu, PGM_PRIVILEGED);
+}
+
+/* Effective address arithmetic in the current addressing mode. */
+static inline uint64_t cpu_wrap(const struct s390_cpu *cpu, uint64_t a)
+{
+	if (cpu->psw_mask & PSW_MASK_EA)
+		return a;
+	if (cpu->psw_mask & PSW_MASK_BA)
+		return a & 0x7fffffffULL;
+	return a & 0xffffffULL;
+}
+
+static inline uint64_t cpu_ea(const struct s390_cpu *cpu, unsigned x,
+			      unsigned b, int64_t d)
+{
+	uint64_t a = (uint64_t)d;
+	if (x)
+		a += cpu->gr[x];
+	if (b)
+		a += cpu->gr[b];
+	return cpu_wrap(cpu, a);
+}
+
+/*
+ * Host pointer for [addr, addr+len) of logical storage; the range must not
+ * cross a 4K boundary.  Raises the architected exception on failure and
+ * marks the page dirty on ACC_STORE.
+ */
+uint8_t *cpu_ptr(struct s390_cpu *cpu, uint64_t addr, unsigned len,
+		 enum cpu_access acc);
+/* Logical -> absolute address of one byte (exceptions as cpu_ptr). */
+uint64_t cpu_abs(struct s390_cpu *cpu, uint64_t addr, enum cpu_access acc);
+/* Check a whole range (may cross pages) without accessing it. */
+void cpu_check_range(struct s390_cpu *cpu, uint64_t addr, uint64_t len,
+		     enum cpu_access acc);
+
+uint8_t cpu_ld8(struct s390_cpu *cpu, uint64_t addr);
+uint16_t cpu_ld16(struct s390_cpu *cpu, uint64_t addr);
+uint32_t cpu_ld32(struct s390_cpu *cpu, uint64_t addr);
+uint64_t cpu_ld64(struct s390_cpu *cpu, uint64_t addr);
+void cpu_st8(struct s390_cpu *cpu, uint64_t addr, uint8_t v);
+void cpu_st16(struct s390_cpu *cpu, uint64_t addr, uint16_t v);
+void cpu_st32(struct s390_cpu *cpu, uint64_t addr, uint32_t v);
+void cpu_st64(struct s390_cpu *cpu, uint64_t addr, uint64_t v);
+/* Byte-string copies between logical storage and a host buffer; the
+ * logical range may cross pages and wraps in the addressing mode. */
+void cpu_ld_bytes(struct s390_cpu *cpu, uint64_t addr, void *buf, uint64_t len);
+void cpu_st_bytes(struct s390_cpu *cpu, uint64_t addr, const void *buf,
+		  uint64_t len);
+
+/* Real/absolute storage (for lowcore and store status): no DAT, no key
+ * checks; bounds are still checked (addressing exception). */
+uint8_t *cpu_real_ptr(struct s390_cpu *cpu, uint64_t real, unsigned len,
+		      bool store);
+
+/* Full PSW mask including the condition code. */
+static inline uint64_t cpu_get_psw_mask(const struct s390_cpu *cpu)
+{
+	return (cpu->psw_mask & ~PSW_MASK_CC) |
+	       ((uint64_t)cpu->cc << PSW_SHIFT_CC);
+}
+/* Load a new PSW (LPSWE, interrupts): sets cc from the mask, and makes the
+ * run loop re-check interrupts when the masks opened. */
+void cpu_load_psw(struct s390_cpu *cpu, uint64_t mask, uint64_t addr);
+
+/* TOD clock of this VM (bit 51 = 1 microsecond). */
+uint64_t cpu_tod(struct s390_cpu *cpu);
+/* Something changed that may make an interrupt deliverable. */
+static inline void cpu_attention(struct s390_cpu *cpu)
+{
+	atomic_store_explicit(&cpu->attention, 1, memory_order_release);
+}
+
+/* SUPERVISOR CALL interruption for the current instruction. */
+void cpu_interrupt_svc(struct s390_cpu *cpu, uint8_t code);
+
+/* Execute the instruction insn (EXECUTE/EXECUTE RELATIVE LONG target). */
+void cpu_execute_target(struct s390_cpu *cpu, uint64_t insn);
+
+/* ---- Instruction tables -------------------------------------------- */
+
+typedef void insn_fn(struct s390_cpu *cpu, uint64_t insn);
+
+/*
+ * opc: the primary opcode in bits 15-8 and, for primaries that have an
+ * extended opcode, that extension in bits 7-0 (the 4-bit extension of
+ * A5/A7/C0/C2/C4/C6/C8/CC, the second byte of 01/B2/B3/B9/E5, the last
+ * byte of E3/E7/EB/EC/ED).  Primaries without one use opc = op << 8.
+ */
+struct insn_def {
+	uint16_t opc;
+	const char *name;
+	insn_fn *fn;
+};
+
+struct insn_table {
+	const struct insn_def *defs;
+	unsigned int count;
+};
+
+/* One table per family (arch/s390x/insn-*.c). */
+extern const struct insn_table insn_table_arith;	/* insn-arith.c */
+extern const struct insn_table insn_table_branch;	/* insn-branch.c */
+extern const struct insn_table insn_table_storage;	/* insn-storage.c */
+extern const struct insn_table insn_table_fp;		/* insn-fp.c */
+extern const struct insn_table insn_table_sys;		/* insn-sys.c */
+
+/* Decoder (decode.c). */
+unsigned int insn_length(uint8_t first_byte);
+uint16_t insn_opc(uint64_t insn);
+insn_fn *insn_lookup(uint64_t insn);
+const char *insn_name(uint64_t insn);
+insn_fn *const *insn_dispatch_table(void);
+
+/* ---- Instruction field extraction (PoP "Instruction Formats") ----- */
+
+#define F_R1(i)		((unsigned)((i) >> 52) & 0xf)	/* RR, RX, RS, RI, RIL */
+#define F_R2(i)		((unsigned)((i) >> 48) & 0xf)	/* RR */
+#define F_X2(i)		((unsigned)((i) >> 48) & 0xf)	/* RX, RXY */
+#define F_R3(i)		((unsigned)((i) >> 48) & 0xf)	/* RS, RSY, RIE */
+#define F_M3(i)		((unsigned)((i) >> 48) & 0xf)	/* RS(mask), RIE-x */
+#define F_B2(i)		((unsigned)((i) >> 44) & 0xf)	/* RX, RS, RXY, RSY */
+#define F_D2(i)		((unsigned)((i) >> 32) & 0xfff)	/* RX, RS */
+#define F_I2_16(i)	((uint16_t)((i) >> 32))		/* RI, RIE */
+#define F_I2_32(i)	((uint32_t)((i) >> 16))		/* RIL */
+/* RRE/RRF: 16-bit opcode, then [m3/r3][m4] r1 r2. */
+#define F_RRE_R1(i)	((unsigned)((i) >> 36) & 0xf)
+#define F_RRE_R2(i)	((unsigned)((i) >> 32) & 0xf)
+#define F_RRF_R3(i)	((unsigned)((i) >> 44) & 0xf)
+#define F_RRF_M4(i)	((unsigned)((i) >> 40) & 0xf)
+/* RXY/RSY/SIY 20-bit signed displacement: DL2 at bits 32-43, DH2 at 24-31. */
+static inline int64_t f_dl_dh(uint64_t i)
+{
+	int32_t d = (int32_t)(((i >> 32) & 0xfff) | (((i >> 24) & 0xff) << 12));
+	return (int64_t)((d ^ 0x80000) - 0x80000);
+}
+/* SI/SIY: I2 byte, B1, D1. */
+#define F_SI_I2(i)	((uint8_t)((i) >> 48))
+#define F_SI_B1(i)	((unsigned)((i) >> 44) & 0xf)
+#define F_SI_D1(i)	((unsigned)((i) >> 32) & 0xfff)
+/* SS: L (or L1/L2, R1/R3), B1, D1, B2, D2. */
+#define F_SS_L(i)	((unsigned)((i) >> 48) & 0xff)
+#define F_SS_L1(i)	((unsigned)((i) >> 52) & 0xf)
+#define F_SS_L2(i)	((unsigned)((i) >> 48) & 0xf)
+#define F_SS_B1(i)	((unsigned)((i) >> 44) & 0xf)
+#define F_SS_D1(i)	((unsigned)((i) >> 32) & 0xfff)
+#define F_SS_B2(i)	((unsigned)((i) >> 28) & 0xf)
+#define F_SS_D2(i)	((unsigned)((i) >> 16) & 0xfff)
+/* S: 16-bit opcode, B2, D2. SIL/SSE: B1 D1 (I2 | B2 D2). */
+#define F_S_B2(i)	((unsigned)((i) >> 44) & 0xf)
+#define F_S_D2(i)	((unsigned)((i) >> 32) & 0xfff)
+#define F_SIL_I2(i)	((uint16_t)((i) >> 16))
+/* RIE/RIS/RRS: the fields after the 8-bit opcode. */
+#define F_RIE_I2(i)	((uint16_t)((i) >> 32))
+#define F_RIE_M3(i)	((unsigned)((i) >> 28) & 0xf)
+#define F_RIE_I3_8(i)	((uint8_t)((i) >> 24))	/* RIE-c/RIS: I2 8-bit */
+#define F_RIE_I3(i)	((uint8_t)((i) >> 40))	/* RIE-f (RISBG): I3 */
+#define F_RIE_I4(i)	((uint8_t)((i) >> 32))	/* RIE-f: I4 */
+#define F_RIE_I5(i)	((uint8_t)((i) >> 24))	/* RIE-f: I5 */
+
+/* Sign extension. */
+static inline int64_t sext16(uint16_t v) { return (int16_t)v; }
+static inline int64_t sext32(uint32_t v) { return (int32_t)v; }
+static inline int64_t sext8(uint8_t v) { return (int8_t)v; }
+
+/* Low/high words of general registers. */
+static inline uint32_t gr_lo(const struct s390_cpu *cpu, unsigned r)
+{
+	return (uint32_t)cpu->gr[r];
+}
+static inline void gr_set_lo(struct s390_cpu *cpu, unsigned r, uint32_t v)
+{
+	cpu->gr[r] = (cpu->gr[r] & 0xffffffff00000000ULL) | v;
+}
+static inline uint32_t gr_hi(const struct s390_cpu *cpu, unsigned r)
+{
+	return (uint32_t)(cpu->gr[r] >> 32);
+}
+static inline void gr_set_hi(struct s390_cpu *cpu, unsigned r, uint32_t v)
+{
+	cpu->gr[r] = (cpu->gr[r] & 0xffffffffULL) | ((uint64_t)v << 32);
+}
+
+/* ---- Test hooks ---------------------------------------------------- */
+
+/* The soft CPU behind a vCPU created with soft_backend_ops. */
+struct s390_cpu *softcpu_of(struct vcpu *vcpu);
+/* Execute up to n instructions on the calling thread (no interrupts are
+ * taken unless pending and enabled).  Returns the number executed; stops
+ * early with *exited = true when the CPU exited to userspace (kvm_run is
+ * then filled as for run()). */
+uint64_t softcpu_step(struct vcpu *vcpu, uint64_t n, bool *exited);
+
+/* ---- Backend internals (softcpu.c, insn-sys.c) --------------------- */
+
+#define SOFT_MAX_IO_IRQS	4096
+
+/* A floating I/O interruption (KVM_S390_INT_IO). */
+struct soft_io_irq {
+	uint16_t schid;		/* subchannel id word: 0x0001 | ssid/cssid */
+	uint16_t schnr;
+	uint32_t parm;		/* interruption parameter */
+	uint32_t word;		/* interruption word: ISC in bits 2-4 */
+};
+
+struct soft_vm {
+	struct vm *vm;
+	uint8_t *mem;
+	uint64_t mem_size;
+	uint8_t *skeys;			/* one storage key per 4K frame */
+	_Atomic uint64_t *dirty;	/* dirty bitmap, one bit per frame */
+	uint64_t nframes;
+
+	pthread_mutex_t irq_lock;	/* everything below, and cpu irq state */
+	pthread_cond_t wake;		/* CPUs in the enabled wait state */
+	bool service_pending;
+	uint32_t service_parm;
+	struct soft_io_irq io[SOFT_MAX_IO_IRQS];	/* FIFO ring */
+	unsigned int io_head, io_count;
+	bool mchk_pending;
+	struct kvm_s390_mchk_info mchk;
+	int64_t tod_offset;		/* guest TOD - host TOD */
+	_Atomic uint64_t last_tod;	/* STCK uniqueness */
+	pthread_mutex_t cdsg_lock;	/* 16-byte COMPARE DOUBLE AND SWAP */
+	struct s390_cpu *cpus[VM_MAX_CPUS];
+};
+
+/* Dequeue the oldest pending I/O interruption whose ISC passes isc_mask
+ * (bit 7-n for ISC n, i.e. CR6 bits 32-39 >> 24); subchannel match when
+ * schid/schnr != 0.  Caller holds irq_lock. */
+bool soft_dequeue_io(struct soft_vm *svm, uint8_t isc_mask, uint32_t sch,
+		     struct soft_io_irq *out);
+/* Wake all CPUs of the VM to re-evaluate interrupts. Caller holds irq_lock. */
+void soft_wake_all(struct soft_vm *svm);
+/* The in-kernel SIGP orders (sense, external call, emergency signal,
+ * conditional emergency signal, sense running).  Returns the cc; stores
+ * status into *status for cc 1.  Returns -1 if userspace must do it. */
+int soft_sigp_kernel(struct s390_cpu *cpu, uint8_t order, uint16_t dst,
+		     uint64_t param, uint32_t *status);
+/* Store status of cpu at absolute address addr (PoP "Store Status"). */
+int soft_store_status(struct s390_cpu *cpu, uint64_t addr, bool arch_byte);
+/* The facility list reported by STFL/STFLE (insn-sys.c). */
+extern const uint64_t soft_facilities[4];
+/* Initial CPU reset of architected state (PoP "CPU Reset"). */
+void soft_cpu_initial_reset(struct s390_cpu *cpu);
+void soft_cpu_reset(struct s390_cpu *cpu);
+/* Set the CPU timer value (SPT) / read it (STPT). */
+void soft_set_cputm(struct s390_cpu *cpu, int64_t value);
+int64_t soft_get_cputm(struct s390_cpu *cpu);
+/* The CPU changed a control register: re-check pending interrupts. */
+void cpu_cr_changed(struct s390_cpu *cpu);
+
+#endif

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * minivmm: parse the command line, pick the backend, build the VM, load
+ * the kernel, run it, and turn the way the guest ended into an exit
+ * status:
+ *
+ *   0  the guest shut down (all CPUs stopped) or asked for a reset
+ *   1  minivmm failed (setup error, internal error, check-stop)
+ *   2  bad command line
+ *   3  the guest loaded a disabled-wait PSW
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arch/s390x/boot.h"
+#include "migrate/machine.h"
+#include "vmm/options.h"
+#include "vmm/vm.h"
+
+#define EXIT_GUEST_SHUTDOWN	0
+#define EXIT_VMM_ERROR		1
+#define EXIT_USAGE		2
+#define EXIT_DISABLED_WAIT	3
+
+static const struct backend_ops *pick_backend(enum accel_kind accel)
+{
+	const char *why = NULL;
+	bool have_kvm = kvm_backend_available(&why);
+
+	switch (accel) {
+	case ACCEL_KVM:
+		if (!have_kvm) {
+			fprintf(stderr, "minivmm: -accel kvm: %s\n", why);
+			return NULL;
+		}
+		break;
+	case ACCEL_SOFT:
+		return &soft_backend_ops;
+	case ACCEL_AUTO:
+		if (!have_kvm) {
+			fprintf(stderr, "minivmm: KVM not available (%s); "
+				"using the software CPU\n", why);
+			return &soft_backend_ops;
+		}
+		break;
+	}
+#ifdef MINIVMM_HAVE_KVM
+	fprintf(stderr, "minivmm: using KVM\n");
+	return &kvm_backend_ops;
+#else
+	return NULL;
+#endif
+}
+
+int main(int argc, char **argv)
+{
+	struct vmm_options opts;
+	char *err = NULL;
+
+	if (options_parse(&opts, argc, argv, &err) < 0) {
+		fprintf(stderr, "minivmm: %s\n", err ? err : "bad command line");
+		fprintf(stderr, "Try 'minivmm --help' for more information.\n");
+		free(err);
+		return EXIT_USAGE;
+	}
+	if (opts.help) {
+		options_usage(stdout, argv[0]);
+		return 0;
+	}
+	if (opts.version) {
+		printf("minivmm version %s\n", MINIVMM_VERSION);
+		return 0;
+	}
+	if (opts.list_machines) {
+		machine_list(stdout);
+		return 0;
+	}
+	if (!opts.kernel) {
+		fprintf(stderr, "minivmm: no guest to run: give -kernel IMAGE\n");
+		return EXIT_USAGE;
+	}
+
+	const struct machine_type *mt = opts.machine ? machine_find(opts.machine)
+						     : machine_default();
+	const struct backend_ops *backend = pick_backend(opts.accel);
+	if (!backend)
+		return EXIT_VMM_ERROR;
+
+	struct vm_config cfg = {
+		.machine = mt->name,
+		.ram_size = opts.ram_size,
+		.ncpus = opts.smp,
+		.backend = backend,
+		.console_in = STDIN_FILENO,
+		.console_out = STDOUT_FILENO,
+	};
+	struct vm *vm;
+	if (vm_create(&vm, &cfg, &err) < 0) {
+		fprintf(stderr, "minivmm: %s\n", err ? err : "cannot create the VM");
+		free(err);
+		return EXIT_VMM_ERROR;
+	}
+
+	struct boot_config bc = {
+		.kernel = opts.kernel,
+		.initrd = opts.initrd,
+		.cmdline = opts.append,
+	};
+	struct boot_info bi;
+	if (s390_boot_load(vm, &bc, &bi, &err) < 0) {
+		fprintf(stderr, "minivmm: %s\n", err ? err : "cannot load the kernel");
+		free(err);
+		vm_destroy(vm);
+		return EXIT_VMM_ERROR;
+	}
+	backend->set_initial_psw(vm->vcpus[0], bi.psw_mask, bi.psw_addr);
+
+	enum vm_end end = vm_run(vm);
+	int status;
+	switch (end) {
+	case VM_END_SHUTDOWN:
+	case VM_END_RESET:
+		status = EXIT_GUEST_SHUTDOWN;
+		break;
+	case VM_END_DISABLED_WAIT:
+		status = EXIT_DISABLED_WAIT;
+		break;
+	default:
+		status = EXIT_VMM_ERROR;
+		break;
+	}
+	fflush(stdout);
+	fprintf(stderr, "minivmm: %s\n", vm->end_msg);
+	vm_destroy(vm);
+	return status;
+}

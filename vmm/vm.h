@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The VM and its vCPUs.
+ *
+ * struct vm owns everything a guest has: RAM, the vCPUs, the SCLP and
+ * (later) the channel subsystem.  Nothing lives in file-scope statics, so
+ * several VMs can exist in one process (the tests do that).
+ *
+ * A vCPU thread is a small state machine (vmm/vcpu.c):
+ *
+ *     STOPPED --start/restart--> OPERATING --stop/SIGP stop--> STOPPED
+ *          \                         |
+ *           +------- vm shutdown ----+--> FINISHED
+ *
+ * Only vmm/vcpu.c calls backend->run(); only it knows which backend runs.
+ */
+#ifndef MINIVMM_VM_H
+#define MINIVMM_VM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vmm/backend.h"
+
+#define VM_MAX_CPUS		64
+#define VM_PAGE_SIZE		4096ULL
+#define VM_MEM_INCREMENT	(1ULL << 20)	/* SCLP storage increment */
+
+struct sclp;
+struct vm;
+
+enum vcpu_state {
+	VCPU_STOPPED,
+	VCPU_OPERATING,
+	VCPU_FINISHED,
+};
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int id;		/* CPU address for SIGP/STAP */
+	struct kvm_run *run;		/* set by the backend's vcpu_init */
+	void *backend;
+
+	pthread_t thread;
+	bool thread_started;
+	/* Protected by vm->lock; waited on with cond. */
+	enum vcpu_state state;
+	bool stop_requested;		/* SIGP stop pending */
+	bool store_status_on_stop;	/* SIGP stop and store status */
+	pthread_cond_t cond;
+
+	/* Statistics (vCPU thread only). */
+	uint64_t exits;
+};
+
+/* Why the VM ended: the process exit status follows from it. */
+enum vm_end {
+	VM_RUNNING = 0,
+	VM_END_SHUTDOWN,	/* all CPUs stopped, or SCLP/DIAG power off */
+	VM_END_DISABLED_WAIT,	/* a disabled-wait PSW was loaded */
+	VM_END_RESET,		/* DIAG 0x308 re-IPL / reboot requested */
+	VM_END_ERROR,		/* an internal error or unrecoverable exit */
+	VM_END_CHECKSTOP,	/* a CPU entered the check-stop state */
+};
+
+struct vm_config {
+	const char *machine;		/* machine type name */
+	uint64_t ram_size;		/* bytes, multiple of VM_MEM_INCREMENT */
+	unsigned int ncpus;
+	const struct backend_ops *backend;
+	int console_in;			/* fd for SCLP console input, -1: none */
+	int console_out;		/* fd for SCLP console output */
+};
+
+struct vm {
+	const struct backend_ops *ops;
+	void *backend;
+
+	uint8_t *ram;
+	uint64_t ram_size;
+	unsigned int ncpus;
+	struct vcpu *vcpus[VM_MAX_CPUS];
+	char machine[64];
+
+	struct sclp *sclp;
+
+	pthread_mutex_t lock;		/* vCPU states, end state */
+	pthread_cond_t cond;		/* signalled when the VM ends */
+	atomic_int end;			/* enum vm_end, first one wins */
+	uint64_t end_psw_mask, end_psw_addr;	/* for VM_END_DISABLED_WAIT */
+	char end_msg[160];
+	bool reboot_allowed;		/* DIAG 0x308 re-IPL restarts the guest */
+};
+
+/* Lifetime. On failure *err is set (caller frees) and -errno returned. */
+int vm_create(struct vm **out, const struct vm_config *cfg, char **err);
+void vm_destroy(struct vm *vm);
+
+/* Run all vCPUs (CPU 0 started at its current PSW); block until the VM ends. */
+enum vm_end vm_run(struct vm *vm);
+
+/* End the VM (first call wins); wakes and kicks every vCPU. Any thread. */
+void vm_request_end(struct vm *vm, enum vm_end why, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Guest absolute storage, bounds-checked; NULL when out of range. */
+void *vm_absolute(struct vm *vm, uint64_t addr, uint64_t len);
+/* Guest real -> absolute using the vCPU's prefix. */
+uint64_t vm_real_to_abs(uint32_t prefix, uint64_t addr);
+
+/* Copies with bounds checks; return 0 or -EFAULT. */
+int vm_read(struct vm *vm, uint64_t addr, void *buf, uint64_t len);
+int vm_write(struct vm *vm, uint64_t addr, const void *buf, uint64_t len);
+
+/* vCPU state changes (vmm/vcpu.c); take vm->lock themselves. */
+void vcpu_start(struct vcpu *vcpu);
+void vcpu_request_stop(struct vcpu *vcpu, bool store_status);
+void vcpu_enter_stopped(struct vcpu *vcpu);	/* own thread only */
+bool vcpu_is_stopped(struct vcpu *vcpu);
+struct vcpu *vm_find_vcpu(struct vm *vm, uint16_t cpu_addr);
+
+/* The vCPU thread loop: handles every exit until the VM ends. */
+void *vcpu_thread(void *arg);
+/* Handle one exit (also used by single-threaded tests). 0 or -errno. */
+int vcpu_handle_exit(struct vcpu *vcpu);
+
+#endif
