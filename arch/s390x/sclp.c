@@ -31,6 +31,10 @@
  *                      (0x01, operator command), signal quiesce (0x1D);
  *                      only types the guest enabled in its receive mask.
  *
+ * The line-mode types are off by default, as on a QEMU machine with only
+ * the VT220 console: when the SCLP offers both, Linux's early console
+ * prints every message twice, once in each mode.
+ *
  * Locking: one mutex protects everything (the guest's masks, the input
  * buffer, the SCCB work copy, the counters) and serializes SERVICE CALLs
  * from several vCPUs.  Interrupts are injected after dropping it.
@@ -166,6 +170,7 @@ struct sclp {
 	uint64_t guest_send;		/* types the guest writes, & what we receive */
 	uint16_t mask_length;		/* of the last WRITE EVENT MASK */
 	bool quiesce_pending;
+	bool line_mode;			/* offer the line-mode console types */
 
 	/* Console input from the reader thread, not yet read by the guest. */
 	uint8_t in_buf[SCLP_IN_BUF];
@@ -404,6 +409,7 @@ static size_t quiesce_read(struct sclp *s, uint8_t *ev, size_t avail)
 struct sclp_event_type {
 	uint8_t type;
 	const char *name;
+	bool line_mode;		/* only offered with sclp_set_line_mode() */
 	/* SCLP -> guest (READ EVENT DATA): is one waiting; store it at ev
 	 * (header included, zeroed) within avail bytes, return its length
 	 * or 0 when it doesn't fit. */
@@ -416,38 +422,43 @@ struct sclp_event_type {
 
 /* Delivered in this order when several are pending. */
 static const struct sclp_event_type sclp_events[] = {
-	{ SCLP_EV_SIGQUIESCE, "signal quiesce", quiesce_pending, quiesce_read, NULL },
-	{ SCLP_EV_VT220, "ascii console data", vt220_pending, vt220_read, vt220_write },
-	{ SCLP_EV_OPCMD, "operator command", opcmd_pending, opcmd_read, NULL },
-	{ SCLP_EV_MSG, "message", NULL, NULL, msg_write },
+	{ SCLP_EV_SIGQUIESCE, "signal quiesce", false, quiesce_pending, quiesce_read, NULL },
+	{ SCLP_EV_VT220, "ascii console data", false, vt220_pending, vt220_read, vt220_write },
+	{ SCLP_EV_OPCMD, "operator command", true, opcmd_pending, opcmd_read, NULL },
+	{ SCLP_EV_MSG, "message", true, NULL, NULL, msg_write },
 };
 #define N_EVENTS (sizeof(sclp_events) / sizeof(sclp_events[0]))
 
+static bool offered(const struct sclp *s, const struct sclp_event_type *e)
+{
+	return !e->line_mode || s->line_mode;
+}
+
 /* Types the SCLP sends to the guest / receives from it. */
-static uint64_t sclp_send_mask(void)
+static uint64_t sclp_send_mask(const struct sclp *s)
 {
 	uint64_t m = 0;
 
 	for (size_t i = 0; i < N_EVENTS; i++)
-		if (sclp_events[i].read)
+		if (sclp_events[i].read && offered(s, &sclp_events[i]))
 			m |= ev_bit(sclp_events[i].type);
 	return m;
 }
 
-static uint64_t sclp_receive_mask(void)
+static uint64_t sclp_receive_mask(const struct sclp *s)
 {
 	uint64_t m = 0;
 
 	for (size_t i = 0; i < N_EVENTS; i++)
-		if (sclp_events[i].write)
+		if (sclp_events[i].write && offered(s, &sclp_events[i]))
 			m |= ev_bit(sclp_events[i].type);
 	return m;
 }
 
-static const struct sclp_event_type *find_event(uint8_t type)
+static const struct sclp_event_type *find_event(const struct sclp *s, uint8_t type)
 {
 	for (size_t i = 0; i < N_EVENTS; i++)
-		if (sclp_events[i].type == type)
+		if (sclp_events[i].type == type && offered(s, &sclp_events[i]))
 			return &sclp_events[i];
 	return NULL;
 }
@@ -597,11 +608,11 @@ static void cmd_write_event_mask(struct sclp *s, uint8_t *sccb, uint16_t len)
 		return;
 	}
 	/* Bits for types we don't support are dropped. */
-	s->guest_receive = mask_ld(sccb + WEM_MASKS, ml) & sclp_send_mask();
-	s->guest_send = mask_ld(sccb + WEM_MASKS + ml, ml) & sclp_receive_mask();
+	s->guest_receive = mask_ld(sccb + WEM_MASKS, ml) & sclp_send_mask(s);
+	s->guest_send = mask_ld(sccb + WEM_MASKS + ml, ml) & sclp_receive_mask(s);
 	s->mask_length = (uint16_t)ml;
-	mask_st(sccb + WEM_MASKS + 2 * ml, ml, sclp_receive_mask());
-	mask_st(sccb + WEM_MASKS + 3 * ml, ml, sclp_send_mask());
+	mask_st(sccb + WEM_MASKS + 2 * ml, ml, sclp_receive_mask(s));
+	mask_st(sccb + WEM_MASKS + 3 * ml, ml, sclp_send_mask(s));
 	set_response(sccb, SCLP_RC_NORMAL_COMPLETION);
 }
 
@@ -629,7 +640,7 @@ static void cmd_write_event_data(struct sclp *s, uint8_t *sccb, uint16_t len)
 	}
 	/* After the first failure the remaining buffers are not accepted. */
 	for (off = SCCB_HDR_LEN; off < len; off += elen) {
-		const struct sclp_event_type *e = find_event(sccb[off + 2]);
+		const struct sclp_event_type *e = find_event(s, sccb[off + 2]);
 
 		elen = be16_ld(sccb + off);
 		if (rc != SCLP_RC_NORMAL_COMPLETION)
@@ -936,6 +947,15 @@ int sclp_signal_quiesce(struct sclp *s)
 		return -ENOTCONN;
 	raise_service_signal(s, 1);
 	return 0;
+}
+
+void sclp_set_line_mode(struct sclp *s, bool on)
+{
+	pthread_mutex_lock(&s->lock);
+	s->line_mode = on;
+	s->guest_receive &= sclp_send_mask(s);
+	s->guest_send &= sclp_receive_mask(s);
+	pthread_mutex_unlock(&s->lock);
 }
 
 void sclp_reset(struct sclp *s)

@@ -7,6 +7,7 @@
 #ifndef MINIVMM_SCLP_H
 #define MINIVMM_SCLP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct sclp;
@@ -83,6 +84,11 @@ int sclp_service_call(struct sclp *sclp, struct vcpu *vcpu, uint32_t command, ui
  * -ENOTCONN when it has not (yet): the event stays queued and is delivered
  * once the guest enables it. */
 int sclp_signal_quiesce(struct sclp *sclp);
+
+/* Also offer the line-mode console (operator command 0x01 and message
+ * 0x02 events); off by default.  VT220 input takes precedence over
+ * line-mode input when the guest receives both. */
+void sclp_set_line_mode(struct sclp *sclp, bool on);
 
 /* Subsystem reset (re-IPL): forget the guest's event masks, pending events
  * and buffered console input. */

@@ -296,6 +296,23 @@ static void test_event_mask(void)
 	uint16_t rc;
 	uint8_t *p;
 
+	/* By default only the VT220 console and signal quiesce. */
+	rc = write_event_mask(0x80000048, 0x40000040, &recv, &send);
+	ksft_test_result(rc == SCLP_RC_NORMAL_COMPLETION && recv == 0x00000040 &&
+			 send == 0x00000048,
+			 "write event mask, default: SCLP receives 0x%08x sends 0x%08x\n",
+			 recv, send);
+	p = sccb_new(SCCB, 8 + 6 + 12 + 10);
+	be16_st(p + 8, 6 + 12 + 10);
+	p[10] = SCLP_EV_MSG;
+	be16_st(p + 14, 12 + 10);
+	be16_st(p + 26, 10);
+	be16_st(p + 28, 4);
+	servc(SCLP_CMD_WRITE_EVENT_DATA, SCCB);
+	ksft_test_result(resp(SCCB) == SCLP_RC_INVALID_FUNCTION,
+			 "line-mode message without line mode: 0x40F0\n");
+
+	sclp_set_line_mode(sclp, true);
 	rc = write_event_mask(0x80000048 | 0x00010000, 0x40000040, &recv, &send);
 	ksft_test_result(rc == SCLP_RC_NORMAL_COMPLETION && recv == 0x40000040 &&
 			 send == 0x80000048,
@@ -598,7 +615,7 @@ int main(void)
 	int r;
 
 	ksft_print_header();
-	ksft_set_plan(48);
+	ksft_set_plan(50);
 
 	if (pipe(in_pipe) || pipe(out_pipe))
 		ksft_exit_fail_msg("pipe: %s\n", strerror(errno));
@@ -622,7 +639,7 @@ int main(void)
 	test_read_cpu_info();		/* 1 */
 	test_checks();			/* 10 */
 	test_prefix();			/* 1 */
-	test_event_mask();		/* 4 */
+	test_event_mask();		/* 6 */
 	test_write_event_data();	/* 7 */
 	test_read_event_data();		/* 14 */
 	test_fuzz();			/* 1 */
