@@ -5,6 +5,8 @@
  * printing TAP.
  *
  *   guest-run demo VMM IMAGE          greeting, CPU/memory/TOD lines, exit 0
+ *   guest-run echo VMM IMAGE          console input: a line in, echoed out
+ *   guest-run qemu-echo QEMU IMAGE    the same on qemu-system-s390x
  *   guest-run exit VMM IMAGE          guest exit(42): status 3, PSW on stderr
  *   guest-run diff VMM IMAGE QEMU PROG  the CPU self-test under the VMM and
  *                                     as a Linux program under qemu-s390x
@@ -73,22 +75,25 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Runs argv with stdin from /dev/null; returns 0 or -errno. */
-static int run(char *const argv[], struct run *r)
+/*
+ * Runs argv with `input` on stdin (then end of file), or /dev/null when
+ * input is NULL; returns 0 or -errno.
+ */
+static int run_input(char *const argv[], const char *input, struct run *r)
 {
 	const char *t = getenv("GUEST_RUN_TIMEOUT");
 	double deadline = now() + (t ? atof(t) : 100.0);
-	int out[2], err[2], open_fds = 2;
+	int out[2], err[2], in[2], open_fds = 2;
 	pid_t pid;
 
 	memset(r, 0, sizeof(*r));
-	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
+	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC) || pipe2(in, O_CLOEXEC))
 		return -errno;
 	pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
+		int null = input ? in[0] : open("/dev/null", O_RDONLY);
 
 		if (null < 0 || dup2(null, 0) < 0 || dup2(out[1], 1) < 0 ||
 		    dup2(err[1], 2) < 0)
@@ -99,6 +104,11 @@ static int run(char *const argv[], struct run *r)
 	}
 	close(out[1]);
 	close(err[1]);
+	close(in[0]);
+	/* Small enough for the pipe buffer: written at once, then EOF. */
+	if (input && write(in[1], input, strlen(input)) < 0)
+		ksft_print_msg("writing stdin: %s\n", strerror(errno));
+	close(in[1]);
 	struct pollfd pfd[2] = { { out[0], POLLIN, 0 }, { err[0], POLLIN, 0 } };
 	while (open_fds) {
 		double left = deadline - now();
@@ -136,6 +146,11 @@ static int run(char *const argv[], struct run *r)
 		if (errno != EINTR)
 			return -errno;
 	return 0;
+}
+
+static int run(char *const argv[], struct run *r)
+{
+	return run_input(argv, NULL, r);
 }
 
 static void show(const char *what, const struct buf *b)
@@ -276,6 +291,24 @@ static int diff(char *vmm, char *image, char *qemu, char *prog)
 	return ksft_finished();
 }
 
+static int echo(char **argv)
+{
+	struct run r;
+
+	if (run_input(argv, "hello minivmm\n", &r))
+		ksft_exit_fail_msg("cannot run %s\n", argv[0]);
+	ksft_print_header();
+	ksft_set_plan(2);
+	describe(argv[0], &r);
+	show("stdout", &r.out);
+	show("stderr", &r.err);
+	ksft_test_result(exited(&r, 0), "guest exits with status 0\n");
+	ksft_test_result(r.out.data &&
+			 !strcmp(r.out.data, "type a line\necho: hello minivmm\n"),
+			 "console input echoed back\n");
+	return ksft_finished();
+}
+
 /* A TAP guest on QEMU: its output is TAP already; add only the verdict. */
 static int qemu_tap(char **argv)
 {
@@ -301,13 +334,17 @@ int main(int argc, char **argv)
 		return demo(argv_of(argv[2], NULL, 0, argv[3], argv + 4, argc - 4));
 	if (argc >= 4 && !strcmp(argv[1], "qemu-demo"))
 		return demo(argv_of(argv[2], qemu_args, nq, argv[3], argv + 4, argc - 4));
+	if (argc >= 4 && !strcmp(argv[1], "echo"))
+		return echo(argv_of(argv[2], NULL, 0, argv[3], argv + 4, argc - 4));
+	if (argc >= 4 && !strcmp(argv[1], "qemu-echo"))
+		return echo(argv_of(argv[2], qemu_args, nq, argv[3], argv + 4, argc - 4));
 	if (argc >= 4 && !strcmp(argv[1], "exit"))
 		return exit_code(argv_of(argv[2], NULL, 0, argv[3], argv + 4, argc - 4));
 	if (argc == 6 && !strcmp(argv[1], "diff"))
 		return diff(argv[2], argv[3], argv[4], argv[5]);
 	if (argc >= 4 && !strcmp(argv[1], "qemu"))
 		return qemu_tap(argv_of(argv[2], qemu_args, nq, argv[3], argv + 4, argc - 4));
-	fprintf(stderr, "usage: %s demo|qemu-demo|exit|qemu VMM IMAGE [ARGS...]\n"
+	fprintf(stderr, "usage: %s demo|qemu-demo|echo|qemu-echo|exit|qemu VMM IMAGE [ARGS...]\n"
 		"       %s diff VMM IMAGE QEMU-USER PROGRAM\n", argv[0], argv[0]);
 	return 2;
 }

@@ -28,6 +28,7 @@
 #define SCLP_RC_NO_EVENTS		0x60F0
 
 #define EVTYP_VT220			0x1A
+#define VT220_SESSION_DATA		0x00
 /* Event type t has mask bit t-1 counted from the most significant bit. */
 #define EVTYP_MASK(t)			(0x80000000U >> ((t) - 1))
 
@@ -258,10 +259,17 @@ static size_t read_once(char *buf, size_t len)
 		if (ev->length < sizeof(*ev) || off + ev->length > SCCB_SIZE)
 			break;
 		dlen = ev->length - sizeof(*ev);
-		if (ev->type == EVTYP_VT220) {
+		/*
+		 * VT220 input starts with a session byte: 0x00 data follows,
+		 * 0x80 session started, 0x01 session ended (as Linux's
+		 * sclp_vt220 driver reads it).
+		 */
+		if (ev->type == EVTYP_VT220 && dlen > 1 &&
+		    *(uint8_t *)(ev + 1) == VT220_SESSION_DATA) {
+			dlen--;
 			if (dlen > len - got)
 				dlen = len - got;
-			memcpy(buf + got, ev + 1, dlen);
+			memcpy(buf + got, (uint8_t *)(ev + 1) + 1, dlen);
 			got += dlen;
 		}
 		off += ev->length;
