@@ -1,0 +1,35 @@
+# shellcheck shell=bash
+# Shared by scripts/demo, scripts/test and bench/: install what is missing
+# (one 'apt-get update', then one 'apt-get install'), configure, build.
+
+MINIVMM_PKGS=(meson ninja-build pkg-config gcc gcc-s390x-linux-gnu
+	binutils-s390x-linux-gnu libc6-dev-s390x-cross
+	linux-libc-dev-s390x-cross libseccomp-dev libcap-ng-dev
+	qemu-user-static python3)
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# need_packages PKG...: install the Debian packages that are not installed.
+need_packages() {
+	local missing=() p sudo=
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" -ne 0 ] && sudo=sudo
+	echo "minivmm: installing ${missing[*]}" >&2
+	$sudo apt-get update -qq >&2 || return 1
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+		--no-install-recommends "${missing[@]}" >&2
+}
+
+# build DIR [meson options...]: configure once, then (re)build.
+build() {
+	local dir=$1
+	shift
+	if [ ! -f "$dir/build.ninja" ]; then
+		meson setup "$dir" "$top" "$@" >&2 || return 1
+	fi
+	ninja -C "$dir" >&2
+}
