@@ -53,6 +53,10 @@ int vm_write(struct vm *vm, uint64_t addr, const void *buf, uint64_t len)
 
 static void vm_free(struct vm *vm)
 {
+	/* The SCLP's input thread injects interrupts: stop it first. */
+	if (vm->sclp)
+		sclp_destroy(vm->sclp);
+	vm->sclp = NULL;
 	for (unsigned int i = 0; i < VM_MAX_CPUS; i++) {
 		struct vcpu *vcpu = vm->vcpus[i];
 
@@ -63,8 +67,6 @@ static void vm_free(struct vm *vm)
 		pthread_cond_destroy(&vcpu->cond);
 		free(vcpu);
 	}
-	if (vm->sclp)
-		sclp_destroy(vm->sclp);
 	if (vm->backend)
 		vm->ops->vm_exit(vm);
 	if (vm->ram)
