@@ -16,8 +16,8 @@
  *
  * Condition codes (PoP ch. 7, per instruction):
  *   signed arithmetic   0 zero, 1 < 0, 2 > 0, 3 overflow
- *   logical arithmetic  bit 2 (value 2) = carry out (no borrow),
- *                       bit 1 (value 1) = result nonzero
+ *   logical arithmetic  CC = 2 * carry-out (= no borrow)
+ *                            + (result != 0)
  *   compare             0 equal, 1 first operand low, 2 first high
  *   AND/OR/XOR          0 zero, 1 nonzero
  * A fixed-point overflow sets CC 3 and completes the instruction; the
@@ -794,21 +794,23 @@ FIELD_INSNS(FIELD_FN)
  * NI/OI/XI update of the byte is interlocked against other CPUs: Linux
  * relies on it for set_bit()/clear_bit() with constant bit numbers.
  */
+enum siop { SI_AND, SI_OR, SI_XOR, SI_CLI, SI_TM };
+
 __attribute__((always_inline))
 static inline void si_op(struct s390_cpu *cpu, uint64_t insn, bool siy,
-			 enum fop op)
+			 enum siop op)
 {
 	uint64_t a = siy ? ea_rsy(cpu, insn) : ea_rs(cpu, insn);
 	uint8_t i2 = F_SI_I2(insn);
 	uint8_t v;
 
 	switch (op) {
-	case FO_TM: {
+	case SI_TM: {
 		uint8_t sel = cpu_ld8(cpu, a) & i2;
 		cpu->cc = sel == 0 ? 0 : sel == i2 ? 3 : 1;
 		return;
 	}
-	case FO_LLI:	/* used for COMPARE LOGICAL IMMEDIATE */
+	case SI_CLI:
 		cpu->cc = cc_cmp_u(cpu_ld8(cpu, a), i2);
 		return;
 	default:
@@ -816,9 +818,9 @@ static inline void si_op(struct s390_cpu *cpu, uint64_t insn, bool siy,
 	}
 
 	uint8_t *p = cpu_ptr(cpu, a, 1, ACC_STORE);
-	if (op == FO_AND)
+	if (op == SI_AND)
 		v = __atomic_and_fetch(p, i2, __ATOMIC_SEQ_CST);
-	else if (op == FO_OR)
+	else if (op == SI_OR)
 		v = __atomic_or_fetch(p, i2, __ATOMIC_SEQ_CST);
 	else
 		v = __atomic_xor_fetch(p, i2, __ATOMIC_SEQ_CST);
@@ -832,15 +834,15 @@ static inline void si_op(struct s390_cpu *cpu, uint64_t insn, bool siy,
 	ROW(0xEB56, OIY,  true,  OR)					\
 	ROW(0x9700, XI,   false, XOR)					\
 	ROW(0xEB57, XIY,  true,  XOR)					\
-	ROW(0x9500, CLI,  false, LLI)					\
-	ROW(0xEB55, CLIY, true,  LLI)					\
+	ROW(0x9500, CLI,  false, CLI)					\
+	ROW(0xEB55, CLIY, true,  CLI)					\
 	ROW(0x9100, TM,   false, TM)					\
 	ROW(0xEB51, TMY,  true,  TM)
 
 #define SI_FN(opc, name, siy, op)					\
 	static void op_##name(struct s390_cpu *cpu, uint64_t insn)	\
 	{								\
-		si_op(cpu, insn, siy, FO_##op);				\
+		si_op(cpu, insn, siy, SI_##op);				\
 	}
 SI_INSNS(SI_FN)
 
