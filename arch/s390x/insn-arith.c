@@ -133,6 +133,23 @@ static inline void set_cc_or_overflow(struct s390_cpu *cpu, uint64_t r,
 		cpu->cc = cc_signed(r, w);
 }
 
+/*
+ * The compare-and-trap data exception (DXC FF) of LOAD AND TRAP: the
+ * DXC goes to real locations 144-147 and, with the AFP-register control
+ * (CR0 bit 45) on, to byte 2 of the FPC (PoP "Data-Exception Code").
+ */
+#define DXC_COMPARE_AND_TRAP	0xFF
+
+static _Noreturn void trap(struct s390_cpu *cpu)
+{
+	be32_st(cpu_real_ptr(cpu, LC_DATA_EXC_CODE, 4, true),
+		DXC_COMPARE_AND_TRAP);
+	if (cpu->cr[0] & CR0_AFP)
+		cpu->fpc = (cpu->fpc & ~0x0000ff00u) |
+			   (uint32_t)DXC_COMPARE_AND_TRAP << 8;
+	cpu_pgm(cpu, PGM_DATA);
+}
+
 /* Even/odd register pair operands (MR, DR, DSG, MLG, FLOGR, ...). */
 static inline void require_even(struct s390_cpu *cpu, unsigned r1)
 {
@@ -243,6 +260,7 @@ enum ext {
 
 enum aop {
 	A_LOAD,		/* LOAD: no CC */
+	A_LAT,		/* LOAD AND TRAP: LOAD, then trap on zero */
 	A_LT,		/* LOAD AND TEST */
 	A_LC,		/* LOAD COMPLEMENT */
 	A_LN,		/* LOAD NEGATIVE */
@@ -391,6 +409,12 @@ static inline void alu(struct s390_cpu *cpu, uint64_t insn, enum shape sh,
 	case A_LOAD:
 		wr_w(cpu, r1, w, b);
 		return;
+	case A_LAT:
+		/* The operand is loaded; the trap follows (completion). */
+		wr_w(cpu, r1, w, b);
+		if (b == 0)
+			trap(cpu);
+		return;
 	case A_LT:
 		wr_w(cpu, r1, w, b);
 		cpu->cc = cc_signed(b, w);
@@ -499,6 +523,12 @@ static inline void alu(struct s390_cpu *cpu, uint64_t insn, enum shape sh,
 	ROW(0xC404, LGHRL,  RILR, S16, LOAD, W64)				\
 	ROW(0xC402, LLHRL,  RILR, U16, LOAD, W32)				\
 	ROW(0xC406, LLGHRL, RILR, U16, LOAD, W64)				\
+	/* LOAD AND TRAP (load-and-trap facility, STFLE bit 49) */	\
+	ROW(0xE39F, LAT,    RXY,  32,  LAT,  W32)				\
+	ROW(0xE385, LGAT,   RXY,  64,  LAT,  W64)				\
+	ROW(0xE39D, LLGFAT, RXY,  32,  LAT,  W64)				\
+	ROW(0xE39C, LLGTAT, RXY,  U31, LAT,  W64)				\
+	ROW(0xE3C8, LFHAT,  RXY,  32,  LAT,  WHI)				\
 	/* LOAD AND TEST, LOAD COMPLEMENT/NEGATIVE/POSITIVE */		\
 	ROW(0x1200, LTR,    RR,   32,  LT,   W32)				\
 	ROW(0xE312, LT,     RXY,  32,  LT,   W32)				\

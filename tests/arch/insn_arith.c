@@ -171,6 +171,20 @@ static const struct acase cases[] = {
 	{ "LLGHRL", RIL(0xC4, 0x6, 1, REL_DATA + 3), { ~0ULL }, { 0x5678 },
 	  { 0x8000000112345678 } },
 
+	/* ---- LOAD AND TRAP: data exception (DXC FF) on zero ---- */
+	{ "LAT nonzero", RXY(0xE3, 0x9F, 1, 0, 5, 0), { HI }, { HI | 0x80000001 },
+	  { 0x8000000112345678 } },
+	{ "LAT zero: loaded, then data exception", RXY(0xE3, 0x9F, 1, 0, 5, 0),
+	  { HI | 5 }, { HI }, { 0x0000000012345678 }, .pgm = PGM_DATA },
+	{ "LGAT zero: data exception", RXY(0xE3, 0x85, 1, 0, 5, 0), { 5 },
+	  { 0 }, { 0 }, .pgm = PGM_DATA },
+	{ "LLGFAT", RXY(0xE3, 0x9D, 1, 0, 5, 0), { ~0ULL }, { 0x80000001 },
+	  { 0x8000000112345678 } },
+	{ "LLGTAT zero after clearing bit 32: trap", RXY(0xE3, 0x9C, 1, 0, 5, 0),
+	  { ~0ULL }, { 0 }, { M32(0x80000000) }, .pgm = PGM_DATA },
+	{ "LFHAT", RXY(0xE3, 0xC8, 1, 0, 5, 4), { 7 }, { 0x1234567800000007 },
+	  { 0x8000000112345678 } },
+
 	/* ---- LOAD AND TEST, COMPLEMENT, NEGATIVE, POSITIVE ---- */
 	{ "LTR 1,1 positive CC2", RR(0x12, 1, 1), { HI | 5 }, { HI | 5 },
 	  .cc = CC(2) },
@@ -937,6 +951,13 @@ static void run_case(const struct acase *c)
 		if (cpu->cc != want_cc) {
 			ksft_print_msg("%s: CC %u, want %u\n", c->name,
 				       cpu->cc, want_cc);
+			ok = false;
+		}
+	} else if (rc == PGM_DATA) {
+		/* Compare-and-trap DXC at real location 144. */
+		uint32_t dxc = h_ld32(&H, LC_DATA_EXC_CODE);
+		if (dxc != 0xFF) {
+			ksft_print_msg("%s: DXC %#x, want 0xff\n", c->name, dxc);
 			ok = false;
 		}
 	} else if (rc == PGM_FIXPOINT_OVERFLOW) {
