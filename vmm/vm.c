@@ -51,6 +51,34 @@ int vm_write(struct vm *vm, uint64_t addr, const void *buf, uint64_t len)
 	return 0;
 }
 
+/*
+ * Guest storage: anonymous memory aligned to 1 MiB, because s390 KVM
+ * accepts only memory slots whose host address and size are 1 MiB
+ * aligned (segment tables map it in 1 MiB units).
+ */
+static int map_guest_ram(struct vm *vm, char **err)
+{
+	size_t align = VM_MEM_INCREMENT;
+	size_t len = vm->ram_size + align;
+	uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED) {
+		int e = errno;
+		error_setf(err, "cannot allocate %llu MiB of guest memory: %s",
+			   (unsigned long long)(vm->ram_size >> 20), strerror(e));
+		return -e;
+	}
+	uint8_t *ram = (uint8_t *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
+	if (ram > p)
+		munmap(p, (size_t)(ram - p));
+	size_t tail = (size_t)(p + len - (ram + vm->ram_size));
+	if (tail)
+		munmap(ram + vm->ram_size, tail);
+	vm->ram = ram;
+	return 0;
+}
+
 static void vm_free(struct vm *vm)
 {
 	/* The SCLP's input thread injects interrupts: stop it first. */
@@ -108,15 +136,9 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char **err)
 	snprintf(vm->machine, sizeof(vm->machine), "%s",
 		 cfg->machine ? cfg->machine : "");
 
-	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (vm->ram == MAP_FAILED) {
-		vm->ram = NULL;
-		rc = -errno;
-		error_setf(err, "cannot allocate %llu MiB of guest memory: %s",
-			   (unsigned long long)(vm->ram_size >> 20), strerror(errno));
+	rc = map_guest_ram(vm, err);
+	if (rc < 0)
 		goto fail;
-	}
 
 	rc = vm->ops->vm_init(vm, err);
 	if (rc < 0)

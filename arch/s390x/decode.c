@@ -16,49 +16,19 @@
 
 #include "arch/s390x/softcpu.h"
 
-enum ext_kind {
-	EXT_NONE,
-	EXT_NIBBLE,	/* bits 12-15 */
-	EXT_BYTE1,	/* bits 8-15 */
-	EXT_BYTE5,	/* bits 40-47 */
+/* Where each primary opcode keeps its extended opcode. */
+#define NIB(op) [op] = EXT_NIBBLE
+#define B1(op) [op] = EXT_BYTE1
+#define B5(op) [op] = EXT_BYTE5
+const uint8_t insn_ext_kind[256] = {
+	NIB(0xA5), NIB(0xA7), NIB(0xC0), NIB(0xC2), NIB(0xC4), NIB(0xC6),
+	NIB(0xC8), NIB(0xCC),
+	B1(0x01), B1(0xB2), B1(0xB3), B1(0xB9), B1(0xE5),
+	B5(0xE3), B5(0xE6), B5(0xE7), B5(0xEB), B5(0xEC), B5(0xED),
 };
-
-static enum ext_kind ext_kind(uint8_t op)
-{
-	switch (op) {
-	case 0xA5: case 0xA7: case 0xC0: case 0xC2: case 0xC4:
-	case 0xC6: case 0xC8: case 0xCC:
-		return EXT_NIBBLE;
-	case 0x01: case 0xB2: case 0xB3: case 0xB9: case 0xE5:
-		return EXT_BYTE1;
-	case 0xE3: case 0xE6: case 0xE7: case 0xEB: case 0xEC: case 0xED:
-		return EXT_BYTE5;
-	default:
-		return EXT_NONE;
-	}
-}
-
-unsigned int insn_length(uint8_t first_byte)
-{
-	static const uint8_t len[4] = { 2, 4, 4, 6 };
-	return len[first_byte >> 6];
-}
-
-uint16_t insn_opc(uint64_t insn)
-{
-	uint8_t op = insn >> 56;
-
-	switch (ext_kind(op)) {
-	case EXT_NIBBLE:
-		return (uint16_t)(op << 8 | ((insn >> 48) & 0x0f));
-	case EXT_BYTE1:
-		return (uint16_t)(op << 8 | ((insn >> 48) & 0xff));
-	case EXT_BYTE5:
-		return (uint16_t)(op << 8 | ((insn >> 16) & 0xff));
-	default:
-		return (uint16_t)(op << 8);
-	}
-}
+#undef NIB
+#undef B1
+#undef B5
 
 static const struct insn_table *const all_tables[] = {
 	&insn_table_arith,
@@ -82,7 +52,7 @@ static void build_dispatch(void)
 			const struct insn_def *d = &tab->defs[i];
 			uint8_t op = d->opc >> 8;
 
-			if (ext_kind(op) == EXT_NONE && (d->opc & 0xff)) {
+			if (insn_ext_kind[op] == EXT_NONE && (d->opc & 0xff)) {
 				fprintf(stderr, "minivmm: bad opcode key %04x for %s\n",
 					d->opc, d->name);
 				abort();

@@ -95,8 +95,8 @@ static void set_system_mask(struct s390_cpu *cpu, uint8_t m)
 	/* Bits 0 and 2-4 of the system mask must be zero. */
 	if (m & 0xB8)
 		cpu_pgm(cpu, PGM_SPECIFICATION);
-	cpu->psw_mask = (cpu->psw_mask & 0x00FFFFFFFFFFFFFFULL) | ((uint64_t)m << 56);
-	cpu_attention(cpu);
+	cpu_load_psw(cpu, (cpu_get_psw_mask(cpu) & 0x00FFFFFFFFFFFFFFULL) |
+		     ((uint64_t)m << 56), cpu->psw_addr);
 }
 
 static void op_ssm(struct s390_cpu *cpu, uint64_t insn)
@@ -222,6 +222,7 @@ static void op_spx(struct s390_cpu *cpu, uint64_t insn)
 	if ((uint64_t)p + LOWCORE_SIZE > cpu->mem_size)
 		cpu_pgm(cpu, PGM_ADDRESSING);
 	cpu->prefix = p;
+	cpu_tlb_flush(cpu);
 }
 
 static void op_stpx(struct s390_cpu *cpu, uint64_t insn)
@@ -389,8 +390,8 @@ static void op_spka(struct s390_cpu *cpu, uint64_t insn)
 	if ((cpu->psw_mask & PSW_MASK_PSTATE) &&
 	    !(cpu->cr[3] & (0x80000000ULL >> key)))
 		cpu_pgm(cpu, PGM_PRIVILEGED);
-	cpu->psw_mask = (cpu->psw_mask & ~PSW_MASK_KEY) |
-			((uint64_t)key << PSW_SHIFT_KEY);
+	cpu_load_psw(cpu, (cpu_get_psw_mask(cpu) & ~PSW_MASK_KEY) |
+		     ((uint64_t)key << PSW_SHIFT_KEY), cpu->psw_addr);
 }
 
 static void op_ipk(struct s390_cpu *cpu, uint64_t insn)
@@ -421,7 +422,8 @@ static void op_sacf(struct s390_cpu *cpu, uint64_t insn)
 	}
 	if (asc == PSW_ASC_HOME && (cpu->psw_mask & PSW_MASK_PSTATE))
 		cpu_pgm(cpu, PGM_SPECIAL_OPERATION);
-	cpu->psw_mask = (cpu->psw_mask & ~PSW_MASK_ASC) | (asc << PSW_SHIFT_ASC);
+	cpu_load_psw(cpu, (cpu_get_psw_mask(cpu) & ~PSW_MASK_ASC) |
+		     (asc << PSW_SHIFT_ASC), cpu->psw_addr);
 }
 
 /* ---- Storage keys ------------------------------------------------- */
@@ -457,6 +459,7 @@ static void op_sske(struct s390_cpu *cpu, uint64_t insn)
 	if (m3 & 0x2)
 		nk = (uint8_t)((nk & ~0x02) | (*k & 0x02));
 	__atomic_store_n(k, nk, __ATOMIC_RELAXED);
+	soft_tlb_flush_all(cpu->svm);
 }
 
 static void op_rrbe(struct s390_cpu *cpu, uint64_t insn)
@@ -466,6 +469,8 @@ static void op_rrbe(struct s390_cpu *cpu, uint64_t insn)
 	uint8_t old = __atomic_fetch_and(&cpu->svm->skeys[f], (uint8_t)~0x04,
 					 __ATOMIC_RELAXED);
 	cpu->cc = (old >> 1) & 3;	/* R in the high, C in the low bit */
+	if (old & 0x04)
+		soft_tlb_flush_all(cpu->svm);
 }
 
 /* TPROT: can storage at the first-operand address be fetched/stored with

@@ -109,14 +109,39 @@ static inline bool low_addr_protected(uint64_t real)
 	return real < 512 || (real >= 4096 && real < 4096 + 512);
 }
 
-uint8_t *cpu_ptr(struct s390_cpu *cpu, uint64_t addr, unsigned len,
-		 enum cpu_access acc)
+void cpu_tlb_flush(struct s390_cpu *cpu)
+{
+	for (int a = 0; a < 3; a++)
+		for (int i = 0; i < SOFT_TLB_SIZE; i++)
+			cpu->tlb[a][i].tag = SOFT_TLB_INVALID;
+	cpu->tlb_gen = atomic_load_explicit(&cpu->svm->tlb_gen, memory_order_acquire);
+}
+
+void soft_tlb_flush_all(struct soft_vm *svm)
+{
+	atomic_fetch_add_explicit(&svm->tlb_gen, 1, memory_order_acq_rel);
+	for (unsigned int i = 0; i < VM_MAX_CPUS; i++)
+		if (svm->cpus[i])
+			cpu_attention(svm->cpus[i]);
+}
+
+/*
+ * The full path of every storage reference: prefixing, bounds, low-address
+ * and key-controlled protection, reference/change bits, dirty tracking.
+ * A page that passed every check with its bits already set is entered in
+ * the TLB, so the next reference to it skips all of this; whatever could
+ * change the outcome (PSW key or DAT, prefix, CR0, storage keys, clearing
+ * the dirty log) flushes the TLB.
+ */
+uint8_t *cpu_ptr_slow(struct s390_cpu *cpu, uint64_t addr, unsigned len,
+		      enum cpu_access acc)
 {
 	if (__builtin_expect(cpu->psw_mask & PSW_MASK_DAT, 0))
 		cpu_dat_unsupported(cpu);
 
-	if (acc == ACC_STORE && (cpu->cr[0] & CR0_LOW_ADDR_PROT) &&
-	    low_addr_protected(addr))
+	bool lap = acc == ACC_STORE && (cpu->cr[0] & CR0_LOW_ADDR_PROT) &&
+		   (addr < 8192);
+	if (lap && low_addr_protected(addr))
 		cpu_pgm_trans(cpu, PGM_PROTECTION, addr & ~0xfffULL, 0);
 
 	uint64_t abs = real_to_abs(cpu->prefix, addr);
@@ -128,11 +153,10 @@ uint8_t *cpu_ptr(struct s390_cpu *cpu, uint64_t addr, unsigned len,
 	uint8_t k = *key;
 	unsigned psw_key = (cpu->psw_mask & PSW_MASK_KEY) >> PSW_SHIFT_KEY;
 
-	/* Key-controlled protection: access key 0 matches everything. */
-	if (psw_key && (k >> 4) != psw_key && acc != ACC_IFETCH &&
+	/* Key-controlled protection: access key 0 matches everything; a
+	 * mismatch prevents stores, and fetches from fetch-protected pages. */
+	if (psw_key && (k >> 4) != psw_key &&
 	    (acc == ACC_STORE || (k & SKEY_F)))
-		cpu_pgm_trans(cpu, PGM_PROTECTION, addr & ~0xfffULL, 0);
-	if (psw_key && (k >> 4) != psw_key && acc == ACC_IFETCH && (k & SKEY_F))
 		cpu_pgm_trans(cpu, PGM_PROTECTION, addr & ~0xfffULL, 0);
 
 	uint8_t want = acc == ACC_STORE ? (SKEY_R | SKEY_C) : SKEY_R;
@@ -140,6 +164,17 @@ uint8_t *cpu_ptr(struct s390_cpu *cpu, uint64_t addr, unsigned len,
 		__atomic_fetch_or(key, want, __ATOMIC_RELAXED);
 	if (acc == ACC_STORE)
 		mark_dirty(svm, abs);
+
+	/* Cache the page unless low-address protection makes part of it
+	 * special, or the TLB is being flushed by another thread. */
+	if (!lap && cpu->tlb_gen == atomic_load_explicit(&svm->tlb_gen,
+							 memory_order_acquire)) {
+		struct soft_tlb_entry *e =
+			&cpu->tlb[acc][(addr >> 12) & (SOFT_TLB_SIZE - 1)];
+		e->tag = addr & ~0xfffULL;
+		e->addend = (uintptr_t)(cpu->mem + (abs & ~0xfffULL)) -
+			    (uintptr_t)(addr & ~0xfffULL);
+	}
 	return cpu->mem + abs;
 }
 
@@ -284,6 +319,8 @@ static _Noreturn void cpu_checkstop(struct s390_cpu *cpu, const char *why)
 
 void cpu_load_psw(struct s390_cpu *cpu, uint64_t mask, uint64_t addr)
 {
+	if ((cpu->psw_mask ^ mask) & (PSW_MASK_KEY | PSW_MASK_DAT | PSW_MASK_ASC))
+		cpu_tlb_flush(cpu);
 	cpu->psw_mask = mask & ~PSW_MASK_CC;
 	cpu->cc = (unsigned)((mask & PSW_MASK_CC) >> PSW_SHIFT_CC);
 	cpu->psw_addr = addr;
@@ -413,6 +450,7 @@ void soft_wake_all(struct soft_vm *svm)
 
 void cpu_cr_changed(struct s390_cpu *cpu)
 {
+	cpu_tlb_flush(cpu);	/* CR0 low-address protection, later ASCEs */
 	cpu_attention(cpu);
 }
 
@@ -624,7 +662,10 @@ static void service_attention(struct s390_cpu *cpu)
 	if (cpu->prefix_pending) {
 		cpu->prefix_pending = false;
 		cpu->prefix = cpu->pending_prefix;
+		cpu_tlb_flush(cpu);
 	}
+	if (cpu->tlb_gen != atomic_load_explicit(&svm->tlb_gen, memory_order_acquire))
+		cpu_tlb_flush(cpu);
 	uint64_t tod = cpu_tod(cpu);
 	bool again = false;
 	/* Deliver at most a few per pass so a storm cannot starve the loop. */
@@ -877,8 +918,10 @@ static void sync_in(struct s390_cpu *cpu, struct kvm_run *run)
 	uint64_t dirty = run->kvm_dirty_regs;
 
 	cpu_load_psw(cpu, run->psw_mask, run->psw_addr);
-	if (dirty & KVM_SYNC_PREFIX)
+	if (dirty & KVM_SYNC_PREFIX) {
 		cpu->prefix = (uint32_t)run->s.regs.prefix & PREFIX_MASK;
+		cpu_tlb_flush(cpu);
+	}
 	if (dirty & KVM_SYNC_GPRS)
 		memcpy(cpu->gr, run->s.regs.gprs, sizeof(cpu->gr));
 	if (dirty & KVM_SYNC_ACRS)
@@ -945,6 +988,7 @@ void soft_cpu_initial_reset(struct s390_cpu *cpu)
 	cpu->psw_addr = 0;
 	cpu->cc = 0;
 	cpu->prefix = 0;
+	cpu_tlb_flush(cpu);
 	memset(cpu->cr, 0, sizeof(cpu->cr));
 	cpu->cr[0] = CR0_RESET;
 	cpu->cr[14] = CR14_RESET;
@@ -1399,6 +1443,7 @@ static int soft_set_skeys(struct vm *vm, uint64_t first_gfn, uint64_t count,
 		if (keys[i] & 0x01)	/* bit 7 is reserved */
 			return -EINVAL;
 	memcpy(svm->skeys + first_gfn, keys, count);
+	soft_tlb_flush_all(svm);
 	return 0;
 }
 
@@ -1408,6 +1453,9 @@ static int soft_get_dirty_log(struct vm *vm, uint32_t slot, uint64_t *bitmap)
 
 	if (slot != 0)
 		return -EINVAL;
+	/* Flush first: a CPU must not keep storing through an entry that
+	 * was made while the page was already marked dirty. */
+	soft_tlb_flush_all(svm);
 	for (uint64_t w = 0; w < (svm->nframes + 63) / 64; w++)
 		bitmap[w] = atomic_exchange_explicit(&svm->dirty[w], 0,
 						     memory_order_relaxed);

@@ -39,6 +39,9 @@
 
 struct soft_vm;
 
+#define SOFT_TLB_SIZE		256
+#define SOFT_TLB_INVALID	UINT64_MAX
+
 /* Access types for cpu_ptr(). */
 enum cpu_access {
 	ACC_FETCH,	/* operand fetch */
@@ -99,6 +102,15 @@ struct s390_cpu {
 	struct kvm_s390_pgm_info pgm_info;
 	uint32_t mp_state;	/* KVM_MP_STATE_* */
 
+	/* Software TLB: logical page -> host address, per access type.  An
+	 * entry exists only for a page whose checks all passed and whose
+	 * reference/change and dirty bits are already set (see cpu_ptr_slow). */
+	struct soft_tlb_entry {
+		uint64_t tag;		/* page address, or SOFT_TLB_INVALID */
+		uintptr_t addend;	/* host address - logical address */
+	} tlb[3][SOFT_TLB_SIZE];
+	uint64_t tlb_gen;		/* svm->tlb_gen this TLB is current for */
+
 	/* Statistics. */
 	uint64_t icount;
 };
@@ -144,8 +156,23 @@ static inline uint64_t cpu_ea(const struct s390_cpu *cpu, unsigned x,
  * cross a 4K boundary.  Raises the architected exception on failure and
  * marks the page dirty on ACC_STORE.
  */
-uint8_t *cpu_ptr(struct s390_cpu *cpu, uint64_t addr, unsigned len,
-		 enum cpu_access acc);
+uint8_t *cpu_ptr_slow(struct s390_cpu *cpu, uint64_t addr, unsigned len,
+		      enum cpu_access acc);
+static inline uint8_t *cpu_ptr(struct s390_cpu *cpu, uint64_t addr,
+			       unsigned len, enum cpu_access acc)
+{
+	const struct soft_tlb_entry *e =
+		&cpu->tlb[acc][(addr >> 12) & (SOFT_TLB_SIZE - 1)];
+
+	if (__builtin_expect(e->tag == (addr & ~0xfffULL) &&
+			     (addr & 0xfff) + len <= 4096, 1))
+		return (uint8_t *)(uintptr_t)(addr + e->addend);
+	return cpu_ptr_slow(cpu, addr, len, acc);
+}
+/* Forget every TLB entry of this CPU / of every CPU of the VM (the latter
+ * takes effect at each CPU's next instruction boundary). */
+void cpu_tlb_flush(struct s390_cpu *cpu);
+void soft_tlb_flush_all(struct soft_vm *svm);
 /* Logical -> absolute address of one byte (exceptions as cpu_ptr). */
 uint64_t cpu_abs(struct s390_cpu *cpu, uint64_t addr, enum cpu_access acc);
 /* Check a whole range (may cross pages) without accessing it. */
@@ -224,8 +251,34 @@ extern const struct insn_table insn_table_fp;		/* insn-fp.c */
 extern const struct insn_table insn_table_sys;		/* insn-sys.c */
 
 /* Decoder (decode.c). */
-unsigned int insn_length(uint8_t first_byte);
-uint16_t insn_opc(uint64_t insn);
+enum insn_ext_kind {
+	EXT_NONE,
+	EXT_NIBBLE,	/* bits 12-15 */
+	EXT_BYTE1,	/* bits 8-15 */
+	EXT_BYTE5,	/* bits 40-47 */
+};
+extern const uint8_t insn_ext_kind[256];
+
+static inline unsigned int insn_length(uint8_t first_byte)
+{
+	return (0x6442U >> ((first_byte >> 6) * 4)) & 0xf;
+}
+
+static inline uint16_t insn_opc(uint64_t insn)
+{
+	uint8_t op = insn >> 56;
+
+	switch (insn_ext_kind[op]) {
+	case EXT_NIBBLE:
+		return (uint16_t)(op << 8 | ((insn >> 48) & 0x0f));
+	case EXT_BYTE1:
+		return (uint16_t)(op << 8 | ((insn >> 48) & 0xff));
+	case EXT_BYTE5:
+		return (uint16_t)(op << 8 | ((insn >> 16) & 0xff));
+	default:
+		return (uint16_t)(op << 8);
+	}
+}
 insn_fn *insn_lookup(uint64_t insn);
 const char *insn_name(uint64_t insn);
 insn_fn *const *insn_dispatch_table(void);
@@ -339,6 +392,7 @@ struct soft_vm {
 	struct kvm_s390_mchk_info mchk;
 	int64_t tod_offset;		/* guest TOD - host TOD */
 	_Atomic uint64_t last_tod;	/* STCK uniqueness */
+	_Atomic uint64_t tlb_gen;	/* bumped by soft_tlb_flush_all() */
 	pthread_mutex_t cdsg_lock;	/* 16-byte COMPARE DOUBLE AND SWAP */
 	struct s390_cpu *cpus[VM_MAX_CPUS];
 };
