@@ -197,6 +197,15 @@ static int split_lines(char *s, char **lines, int max)
 	return n;
 }
 
+/* Release what run() and argv_of() allocated; returns rc. */
+static int finish(struct run *r, char **argv, int rc)
+{
+	free(r->out.data);
+	free(r->err.data);
+	free(argv);
+	return rc;
+}
+
 static char **argv_of(const char *prog, const char *const *pre, int npre,
 		      const char *image, char **extra, int nextra)
 {
@@ -240,7 +249,7 @@ static int demo(char **argv)
 	ksft_test_result(n >= 3 && !strncmp(lines[2], "TOD clock ", 10),
 			 "TOD clock line\n");
 	ksft_test_result(n == 3, "stdout has exactly the guest's 3 lines (%d)\n", n);
-	return ksft_finished();
+	return finish(&r, argv, ksft_finished());
 }
 
 static int exit_code(char **argv)
@@ -258,7 +267,7 @@ static int exit_code(char **argv)
 			 "guest output on stdout\n");
 	ksft_test_result(r.err.data && strcasestr(r.err.data, "2a"),
 			 "the disabled-wait PSW (address 0x2a) is reported on stderr\n");
-	return ksft_finished();
+	return finish(&r, argv, ksft_finished());
 }
 
 static int diff(char *vmm, char *image, char *qemu, char *prog)
@@ -288,7 +297,9 @@ static int diff(char *vmm, char *image, char *qemu, char *prog)
 			ksft_print_msg("minivmm: %s\n", i < na ? a[i] : "(missing)");
 		ksft_test_result(same, "line %d: %s\n", i + 1, b[i]);
 	}
-	return ksft_finished();
+	int rc = ksft_finished();
+	finish(&rq, NULL, 0);
+	return finish(&rv, NULL, rc);
 }
 
 static int echo(char **argv)
@@ -306,7 +317,7 @@ static int echo(char **argv)
 	ksft_test_result(r.out.data &&
 			 !strcmp(r.out.data, "type a line\necho: hello minivmm\n"),
 			 "console input echoed back\n");
-	return ksft_finished();
+	return finish(&r, argv, ksft_finished());
 }
 
 /* A TAP guest on QEMU: its output is TAP already; add only the verdict. */
@@ -321,9 +332,9 @@ static int qemu_tap(char **argv)
 	if (!exited(&r, 0)) {
 		describe(argv[0], &r);
 		printf("Bail out! guest failed\n");
-		return 1;
+		return finish(&r, argv, 1);
 	}
-	return 0;
+	return finish(&r, argv, 0);
 }
 
 int main(int argc, char **argv)
