@@ -5,7 +5,7 @@
 MINIVMM_PKGS=(meson ninja-build pkg-config gcc gcc-s390x-linux-gnu
 	binutils-s390x-linux-gnu libc6-dev-s390x-cross
 	linux-libc-dev-s390x-cross libseccomp-dev libcap-ng-dev
-	qemu-user-static python3)
+	qemu-user-static qemu-system-misc python3)
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
