@@ -1251,6 +1251,44 @@ static void test_execute(void)
 	ksft_test_result(rc == 0 && (uint32_t)gr(1) == (3u << 30 | next(6)),
 			 "EXRL of BALR: link ILC is 3 (EXRL)\n");
 
+	/* Targets from the other families: the classic uses of EXECUTE. */
+	reset();
+	put_target(H_DATA, 0x92005000, 4);		/* MVI 0(5),0 */
+	cpu()->gr[1] = 0x5A;
+	cpu()->gr[2] = H_DATA;
+	cpu()->gr[5] = H_DATA + 0x100;
+	h_st32(&H, H_DATA + 0x100, 0);
+	rc = run(E_RX(0x44, 1, 0, 2, 0), 4);
+	ksft_test_result(rc == 0 && h_ld32(&H, H_DATA + 0x100) == 0x5A000000,
+			 "EX of MVI supplies the immediate byte\n");
+
+	reset();
+	put_target(H_DATA, 0x1A00, 2);			/* AR 0,0 */
+	cpu()->gr[1] = 0x23;				/* -> AR 2,3 */
+	cpu()->gr[2] = 5;
+	cpu()->gr[3] = 7;
+	cpu()->gr[4] = H_DATA;
+	rc = run(E_RX(0x44, 1, 0, 4, 0), 4);
+	ksft_test_result(rc == 0 && gr(2) == 12 && cpu()->cc == 2 &&
+			 cpu()->psw_addr == next(4),
+			 "EX of AR supplies R1 and R2\n");
+
+	reset();
+	put_target(H_DATA, 0xD20050006000ULL, 6);	/* MVC 0(1,5),0(6) */
+	h_st64(&H, H_DATA + 0x200, 0x0102030405060708ULL);
+	h_st64(&H, H_DATA + 0x208, 0x090A0B0C0D0E0F10ULL);
+	h_st64(&H, H_DATA + 0x300, 0);
+	h_st64(&H, H_DATA + 0x308, 0);
+	cpu()->gr[1] = 0xFFFFFF0A;			/* length code 10 */
+	cpu()->gr[2] = H_DATA;
+	cpu()->gr[5] = H_DATA + 0x300;
+	cpu()->gr[6] = H_DATA + 0x200;
+	rc = run(E_RX(0x44, 1, 0, 2, 0), 4);
+	ksft_test_result(rc == 0 &&
+			 h_ld64(&H, H_DATA + 0x300) == 0x0102030405060708ULL &&
+			 h_ld64(&H, H_DATA + 0x308) == 0x090A0B0000000000ULL,
+			 "EX of MVC moves length code + 1 bytes\n");
+
 	/* Execute exceptions. */
 	reset();
 	put_target(H_DATA, 0x44000000, 4);
@@ -1296,7 +1334,7 @@ static void test_execute(void)
 			 H.pgm_old_addr == next(4),
 			 "exception in the target: ILC and address of EX\n");
 }
-#define N_EX 15
+#define N_EX 18
 
 /* ---- Hints ------------------------------------------------------------ */
 
