@@ -142,12 +142,7 @@ static inline void set_cc_or_overflow(struct s390_cpu *cpu, uint64_t r,
 
 static _Noreturn void trap(struct s390_cpu *cpu)
 {
-	be32_st(cpu_real_ptr(cpu, LC_DATA_EXC_CODE, 4, true),
-		DXC_COMPARE_AND_TRAP);
-	if (cpu->cr[0] & CR0_AFP)
-		cpu->fpc = (cpu->fpc & ~0x0000ff00u) |
-			   (uint32_t)DXC_COMPARE_AND_TRAP << 8;
-	cpu_pgm(cpu, PGM_DATA);
+	cpu_data_exception(cpu, DXC_COMPARE_AND_TRAP);
 }
 
 /* Even/odd register pair operands (MR, DR, DSG, MLG, FLOGR, ...). */
@@ -189,7 +184,7 @@ static inline uint64_t ea_ril(struct s390_cpu *cpu, uint64_t insn,
 			      unsigned size)
 {
 	int64_t off = 2 * (int64_t)(int32_t)F_I2_32(insn);
-	uint64_t a = cpu_wrap(cpu, cpu->insn_addr + (uint64_t)off);
+	uint64_t a = cpu_wrap(cpu, cpu_rel_base(cpu) + (uint64_t)off);
 	if (a & (size - 1))
 		cpu_pgm(cpu, PGM_SPECIFICATION);
 	return a;

@@ -35,15 +35,12 @@ static inline bool cc_selected(const struct s390_cpu *cpu, unsigned mask)
 
 /*
  * Address of a relative operand (branch target, LARL): the instruction
- * address plus twice the signed halfword count.  Known gap: for a
- * relative instruction that is the target of EXECUTE the base should be
- * the target's address (PoP "EXECUTE"), but struct s390_cpu keeps only
- * the EXECUTE instruction's address (cpu->insn_addr, which the core also
- * needs for the old PSW), so EXECUTE's address is used.
+ * address plus twice the signed halfword count; under EXECUTE, the
+ * target's own address (cpu_rel_base).
  */
 static inline uint64_t rel_addr(const struct s390_cpu *cpu, int64_t halfwords)
 {
-	return cpu_wrap(cpu, cpu->insn_addr + (uint64_t)(halfwords * 2));
+	return cpu_wrap(cpu, cpu_rel_base(cpu) + (uint64_t)(halfwords * 2));
 }
 
 static inline void branch_to(struct s390_cpu *cpu, uint64_t addr)
@@ -394,18 +391,6 @@ BX_INSN(brxlg, true, false, rel_addr(cpu, sext16(F_RIE_I2(insn))))
 /* Data-exception code of COMPARE AND TRAP (PoP "Data-Exception Code"). */
 #define DXC_COMPARE_AND_TRAP	0xFF
 
-/*
- * Data exception with a DXC: the DXC goes to real locations 144-147 and,
- * when the AFP-register control (CR0 bit 45) is one, into byte 2 of the FPC.
- */
-static _Noreturn void data_exception(struct s390_cpu *cpu, uint8_t dxc)
-{
-	be32_st(cpu_real_ptr(cpu, LC_DATA_EXC_CODE, 4, true), dxc);
-	if (cpu->cr[0] & CR0_AFP)
-		cpu->fpc = (cpu->fpc & ~0x0000ff00u) | (uint32_t)dxc << 8;
-	cpu_pgm(cpu, PGM_DATA);
-}
-
 enum cmp_fmt {
 	CMP_RIE_B,	/* CRJ:  R1 R2 RI4 M3 */
 	CMP_RIE_C,	/* CIJ:  R1 M3 RI4 I2(8) */
@@ -506,7 +491,7 @@ static void cmp_act(struct s390_cpu *cpu, uint64_t insn,
 		cpu->psw_addr = cpu_ea(cpu, 0, F_B2(insn), F_D2(insn));
 		break;
 	case ACT_TRAP:
-		data_exception(cpu, DXC_COMPARE_AND_TRAP);
+		cpu_data_exception(cpu, DXC_COMPARE_AND_TRAP);
 	}
 }
 
@@ -917,7 +902,7 @@ static void execute_at(struct s390_cpu *cpu, unsigned r1, uint64_t addr)
 	if (op == 0x44 || (op == 0xC6 && ((insn >> 48) & 0xf) == 0))
 		cpu_pgm(cpu, PGM_EXECUTE);
 
-	cpu_execute_target(cpu, insn);
+	cpu_execute_target(cpu, insn, addr);
 }
 
 static void op_ex(struct s390_cpu *cpu, uint64_t insn)

@@ -820,34 +820,45 @@ static inline uint64_t fetch(struct s390_cpu *cpu, uint64_t addr,
 {
 	if (addr & 1)
 		cpu_pgm(cpu, PGM_SPECIFICATION);
+	/* Common case: eight bytes readable within the page in one load
+	 * (the page is wholly in storage once its TLB entry exists). */
+	if ((addr & 0xfff) <= 4096 - 8) {
+		const uint8_t *p = cpu_ptr(cpu, addr, 2, ACC_IFETCH);
+		unsigned len = insn_length(p[0]);
+		uint64_t raw = be64_ld(p);
+
+		*lenp = len;
+		return raw & (~0ULL << (64 - 8 * len));
+	}
 	const uint8_t *p = cpu_ptr(cpu, addr, 2, ACC_IFETCH);
 	unsigned len = insn_length(p[0]);
 	uint64_t insn = (uint64_t)be16_ld(p) << 48;
 
-	if (len > 2) {
-		if (in_page(addr, len)) {
-			p = cpu_ptr(cpu, addr, len, ACC_IFETCH);
-			insn |= (uint64_t)be16_ld(p + 2) << 32;
-			if (len == 6)
-				insn |= (uint64_t)be16_ld(p + 4) << 16;
-		} else {
-			for (unsigned off = 2; off < len; off += 2) {
-				uint64_t a = cpu_wrap(cpu, addr + off);
-				p = cpu_ptr(cpu, a, 2, ACC_IFETCH);
-				insn |= (uint64_t)be16_ld(p) << (48 - 8 * off);
-			}
-		}
+	for (unsigned off = 2; off < len; off += 2) {
+		uint64_t a = cpu_wrap(cpu, addr + off);
+		p = cpu_ptr(cpu, a, 2, ACC_IFETCH);
+		insn |= (uint64_t)be16_ld(p) << (48 - 8 * off);
 	}
 	*lenp = len;
 	return insn;
 }
 
-void cpu_execute_target(struct s390_cpu *cpu, uint64_t insn)
+_Noreturn void cpu_data_exception(struct s390_cpu *cpu, uint8_t dxc)
+{
+	be32_st(cpu_real_ptr(cpu, LC_DATA_EXC_CODE, 4, true), dxc);
+	if (cpu->cr[0] & CR0_AFP)
+		cpu->fpc = (cpu->fpc & ~0x0000ff00U) | (uint32_t)dxc << 8;
+	cpu_pgm(cpu, PGM_DATA);
+}
+
+void cpu_execute_target(struct s390_cpu *cpu, uint64_t insn,
+			uint64_t target_addr)
 {
 	insn_fn *fn = insn_lookup(insn);
 
 	if (!fn)
 		cpu_pgm(cpu, PGM_OPERATION);
+	cpu->ex_target = target_addr;
 	cpu->in_execute = true;
 	fn(cpu, insn);
 	cpu->in_execute = false;

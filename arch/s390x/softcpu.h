@@ -76,6 +76,7 @@ struct s390_cpu {
 	uint64_t insn_addr;
 	unsigned int ilen;
 	bool in_execute;	/* target of EXECUTE: ILC is EX's */
+	uint64_t ex_target;	/* address of the EXECUTE target */
 	bool exit_pending;	/* the longjmp to jmp leaves the run loop */
 
 	/* Storage (shared by all CPUs of the VM). */
@@ -219,8 +220,20 @@ static inline void cpu_attention(struct s390_cpu *cpu)
 /* SUPERVISOR CALL interruption for the current instruction. */
 void cpu_interrupt_svc(struct s390_cpu *cpu, uint8_t code);
 
-/* Execute the instruction insn (EXECUTE/EXECUTE RELATIVE LONG target). */
-void cpu_execute_target(struct s390_cpu *cpu, uint64_t insn);
+/* Execute the instruction insn fetched from target_addr (the target of
+ * EXECUTE / EXECUTE RELATIVE LONG). */
+void cpu_execute_target(struct s390_cpu *cpu, uint64_t insn,
+			uint64_t target_addr);
+/* Base of relative addressing (branch targets, LARL, relative-long
+ * operands): the instruction's own address, which for the target of
+ * EXECUTE is the target's address, not EXECUTE's (PoP "EXECUTE"). */
+static inline uint64_t cpu_rel_base(const struct s390_cpu *cpu)
+{
+	return cpu->in_execute ? cpu->ex_target : cpu->insn_addr;
+}
+/* Data exception: the DXC goes to real locations 144-147 and, when the
+ * AFP-register control (CR0 bit 45) is one, into byte 2 of the FPC. */
+_Noreturn void cpu_data_exception(struct s390_cpu *cpu, uint8_t dxc);
 
 /* ---- Instruction tables -------------------------------------------- */
 

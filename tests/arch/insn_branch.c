@@ -1216,6 +1216,16 @@ static void test_execute(void)
 	ksft_test_result(rc == 0 && gr(4) == 0x20 && cpu()->psw_addr == next(6),
 			 "EXRL executes a relative target\n");
 
+	/* Relative operands of an EXECUTE target are relative to the
+	 * target's own address (PoP "EXECUTE"): LARL 5,+0x10 at
+	 * H_CODE+0x100 gives H_CODE+0x120, not EXRL's address + 0x20. */
+	reset();
+	put_target(H_CODE + 0x100, 0xC05000000010ULL, 6);
+	rc = run(E_RIL(0xC6, 0, 0, 0x80), 6);
+	ksft_test_result(rc == 0 && gr(5) == H_CODE + 0x120 &&
+			 cpu()->psw_addr == next(6),
+			 "LARL under EXRL is relative to the target\n");
+
 	/* EXRL backwards. */
 	reset();
 	put_target(H_CODE - 0x40, 0x0700, 2);	/* BCR 0,x: a no-op */
@@ -1334,7 +1344,7 @@ static void test_execute(void)
 			 H.pgm_old_addr == next(4),
 			 "exception in the target: ILC and address of EX\n");
 }
-#define N_EX 18
+#define N_EX 19
 
 /* ---- Hints ------------------------------------------------------------ */
 
