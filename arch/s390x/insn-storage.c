@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Storage-to-storage, string and decimal-conversion instructions
+ * Storage-to-storage, string, editing and decimal-conversion instructions
  * (z/Architecture Principles of Operation, ch. 7 "General Instructions").
  *
  * Conventions shared by the handlers below:
@@ -284,7 +284,7 @@ static void op_tr(struct s390_cpu *cpu, uint64_t insn)
 /* Result registers of TRT/TRTR: GR1 gets the argument-byte address
  * (24-bit mode: bits 40-63, bits 0-39 unchanged; 31-bit: bits 33-63 with
  * bit 32 zero; 64-bit: bits 0-63), GR2 bits 56-63 the function byte. */
-static void trt_found(struct s390_cpu *cpu, uint64_t addr, uint8_t fn)
+static void trt_found_addr(struct s390_cpu *cpu, uint64_t addr)
 {
 	if (cpu->psw_mask & PSW_MASK_EA)
 		cpu->gr[1] = addr;
@@ -293,6 +293,11 @@ static void trt_found(struct s390_cpu *cpu, uint64_t addr, uint8_t fn)
 	else
 		gr_set_lo(cpu, 1, (gr_lo(cpu, 1) & 0xff000000u) |
 				  ((uint32_t)addr & 0x00ffffffu));
+}
+
+static void trt_found(struct s390_cpu *cpu, uint64_t addr, uint8_t fn)
+{
+	trt_found_addr(cpu, addr);
 	cpu->gr[2] = (cpu->gr[2] & ~0xffULL) | fn;
 }
 
@@ -546,6 +551,107 @@ static void op_cvdg(struct s390_cpu *cpu, uint64_t insn)
 	bin_to_packed(b, 16, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
 	cpu_check_range(cpu, addr, 16, ACC_STORE);
 	cpu_st_bytes(cpu, addr, b, 16);
+}
+
+/*
+ * DE ED / DF EDMK: EDIT (AND MARK).  The first operand is a pattern whose
+ * first byte is the fill character; packed digits of the second operand
+ * replace the digit selectors (20) and significance starters (21) left to
+ * right, a field separator (22) starts a new field, other pattern bytes
+ * are message characters kept only once significance is on.  A digit is
+ * shown (zone F) when it is nonzero or significance is on, else the fill
+ * character; a plus sign code (A C E F) in the right half of a source
+ * byte whose left digit was just used turns significance off.  CC: 0 the
+ * last field is zero, 1 nonzero with significance on (minus), 2 nonzero
+ * with significance off.  EDMK puts the address of each result digit that
+ * turns significance on by being nonzero (not by a starter) in GR1 (as
+ * TRT does; the last one stays).  An invalid
+ * digit is a data exception; nothing is stored then.
+ */
+#define ED_DS	0x20	/* digit selector */
+#define ED_SS	0x21	/* significance starter */
+#define ED_FS	0x22	/* field separator */
+
+static void ed_common(struct s390_cpu *cpu, uint64_t insn, bool mark)
+{
+	unsigned len = F_SS_L(insn) + 1;
+	uint64_t a1 = cpu_ea(cpu, 0, F_SS_B1(insn), F_SS_D1(insn));
+	uint64_t a2 = cpu_ea(cpu, 0, F_SS_B2(insn), F_SS_D2(insn));
+	uint8_t buf[256];
+	bool sig = false, nonzero = false, have_right = false, marked = false;
+	uint8_t src = 0, fill;
+	uint64_t mark_addr = 0;
+
+	cpu_check_range(cpu, a1, len, ACC_STORE);
+	cpu_ld_bytes(cpu, a1, buf, len);
+	fill = buf[0];
+	for (unsigned i = 0; i < len; i++) {
+		uint8_t p = buf[i];
+
+		if (p == ED_FS) {
+			buf[i] = fill;
+			sig = false;
+			nonzero = false;
+			continue;
+		}
+		if (p != ED_DS && p != ED_SS) {
+			if (!sig)
+				buf[i] = fill;
+			continue;
+		}
+		unsigned d;
+		bool sign_check = false;
+		if (have_right) {
+			d = src & 0xf;
+			have_right = false;
+		} else {
+			src = cpu_ld8(cpu, a2);
+			a2 = addr_add(cpu, a2, 1);
+			d = src >> 4;
+			sign_check = true;
+		}
+		if (d > 9)
+			data_exception(cpu, DXC_DECIMAL);
+		if (d || sig) {
+			if (!sig && d && mark) {
+				mark_addr = addr_add(cpu, a1, i);
+				marked = true;
+			}
+			buf[i] = (uint8_t)(0xf0 | d);
+			sig = true;
+		} else {
+			buf[i] = fill;
+		}
+		if (d)
+			nonzero = true;
+		if (p == ED_SS)
+			sig = true;
+		if (sign_check) {
+			unsigned r = src & 0xf;
+
+			if (r > 9) {
+				/* A sign: plus turns significance off. */
+				if (r != 0xb && r != 0xd)
+					sig = false;
+			} else {
+				have_right = true;
+			}
+		}
+	}
+	cpu_st_bytes(cpu, a1, buf, len);
+	if (marked)
+		trt_found_addr(cpu, mark_addr);
+	cpu->cc = !nonzero ? 0 : sig ? 1 : 2;
+}
+
+static void op_ed(struct s390_cpu *cpu, uint64_t insn)
+{
+	ed_common(cpu, insn, false);
+}
+
+static void op_edmk(struct s390_cpu *cpu, uint64_t insn)
+{
+	ed_common(cpu, insn, true);
 }
 
 /* ---- Long instructions: MVCL, CLCL, MVCLE, CLCLE ------------------- */
@@ -924,6 +1030,8 @@ static const struct insn_def defs[] = {
 	{ 0xD700, "XC", op_xc },
 	{ 0xDC00, "TR", op_tr },
 	{ 0xDD00, "TRT", op_trt },
+	{ 0xDE00, "ED", op_ed },
+	{ 0xDF00, "EDMK", op_edmk },
 	{ 0xE306, "CVBY", op_cvby },
 	{ 0xE30E, "CVBG", op_cvbg },
 	{ 0xE326, "CVDY", op_cvdy },

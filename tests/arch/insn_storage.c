@@ -12,7 +12,7 @@
 #include "tests/arch/cpu-harness.h"
 #include "tests/ksft.h"
 
-#define PLAN 125
+#define PLAN 132
 
 static struct harness H;
 
@@ -546,6 +546,72 @@ static void test_decimal_moves(void)
 	rc = run(e_ss2(0xf2, 2, 1, 0, 3, 2, 0), 6);
 	ksft_test_result(rc == 0 && peek_eq(A, "\x09\x87\x6f", 3),
 			 "PACK with the source across a page boundary\n");
+}
+
+/* ---- ED, EDMK -------------------------------------------------------- */
+
+static void test_edit(void)
+{
+	/* fill, ds ds ',' ds ds ss '.' ds ds ' ' 'C' 'R' (EBCDIC) */
+	static const uint8_t pat[13] = { 0x40, 0x20, 0x20, 0x6b, 0x20, 0x20, 0x21,
+					 0x4b, 0x20, 0x20, 0x40, 0xc3, 0xd9 };
+	static const struct {
+		uint8_t src[4];
+		uint8_t want[13];
+		unsigned cc;
+		const char *name;
+	} cases[] = {
+		{ { 0x02, 0x57, 0x42, 0x6c },
+		  { 0x40, 0x40, 0xf2, 0x6b, 0xf5, 0xf7, 0xf4, 0x4b, 0xf2, 0xf6,
+		    0x40, 0x40, 0x40 }, 2, "+2574.26: ' 2,574.26   ', CC 2" },
+		{ { 0x00, 0x00, 0x02, 0x6d },
+		  { 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x4b, 0xf2, 0xf6,
+		    0x40, 0xc3, 0xd9 }, 1, "-0.26: '.26 CR' after the starter, CC 1" },
+		{ { 0x00, 0x00, 0x00, 0x0c },
+		  { 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x40, 0x4b, 0xf0, 0xf0,
+		    0x40, 0x40, 0x40 }, 0, "zero: '.00', CC 0" },
+	};
+
+	h_reset(&H);
+	cpu()->gr[2] = A;
+	cpu()->gr[3] = B;
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		h_poke(&H, A, pat, sizeof(pat));
+		h_poke(&H, B, cases[i].src, 4);
+		int rc = run(e_ss(0xde, 12, 2, 0, 3, 0), 6);
+		ksft_test_result(rc == 0 && cpu()->cc == cases[i].cc &&
+				 peek_eq(A, cases[i].want, 13),
+				 "ED %s\n", cases[i].name);
+	}
+
+	/* EDMK: GR1 gets the first digit made significant by a nonzero digit. */
+	h_poke(&H, A, pat, sizeof(pat));
+	h_poke(&H, B, cases[0].src, 4);
+	cpu()->gr[1] = 0;
+	int rc = run(e_ss(0xdf, 12, 2, 0, 3, 0), 6);
+	ksft_test_result(rc == 0 && cpu()->gr[1] == A + 2 && cpu()->cc == 2,
+			 "EDMK marks the first significant digit\n");
+	h_poke(&H, A, pat, sizeof(pat));
+	h_poke(&H, B, cases[1].src, 4);
+	cpu()->gr[1] = 0x77;
+	rc = run(e_ss(0xdf, 12, 2, 0, 3, 0), 6);
+	ksft_test_result(rc == 0 && cpu()->gr[1] == 0x77,
+			 "EDMK: significance from the starter leaves GR1 alone\n");
+
+	/* Field separator: fill '*', two fields, the last one decides. */
+	h_poke(&H, A, "\x5c\x20\x20\x22\x20\x21\x20", 7);
+	h_poke(&H, B, "\x12\x00\x5d", 3);
+	rc = run(e_ss(0xdf, 6, 2, 0, 3, 0), 6);
+	ksft_test_result(rc == 0 && cpu()->cc == 1 && cpu()->gr[1] == A + 1 &&
+			 peek_eq(A, "\x5c\xf1\xf2\x5c\x5c\x5c\xf5", 7),
+			 "EDMK with a field separator\n");
+
+	/* Invalid digit: data exception, nothing stored. */
+	h_poke(&H, A, pat, sizeof(pat));
+	h_poke(&H, B, "\x02\xa7\x42\x6c", 4);
+	rc = run(e_ss(0xde, 12, 2, 0, 3, 0), 6);
+	ksft_test_result(rc == PGM_DATA && peek_eq(A, pat, sizeof(pat)),
+			 "ED invalid digit: data exception, pattern unchanged\n");
 }
 
 /* ---- CVB, CVD and friends -------------------------------------------- */
@@ -1164,6 +1230,7 @@ int main(void)
 	test_tr();
 	test_trt();
 	test_decimal_moves();
+	test_edit();
 	test_cvb_cvd();
 	test_mvcl();
 	test_clcl();
