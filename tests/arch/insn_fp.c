@@ -12,7 +12,7 @@
 #include "tests/arch/cpu-harness.h"
 #include "tests/ksft.h"
 
-#define PLAN 139
+#define PLAN 151
 
 static struct harness H;
 
@@ -719,6 +719,69 @@ static void test_convert(void)
 	ksft_test_result(rc == 0 && fhi(1) == 0xc0800000, "FIEBR -3.5f M3=7 = -4f\n");
 }
 
+/* ---- Short-format forms --------------------------------------------- */
+
+static void test_short(void)
+{
+	int rc;
+
+	reset();
+	cpu()->gr[2] = A;
+	h_st32(&H, A, 0x40400000);		/* 3f */
+	cpu()->fpr[1] = 0x40c0000055555555ULL;	/* 6f */
+	rc = run(e_ed(1, 0, 2, 0, 0x0d), 6);
+	ksft_test_result(rc == 0 && cpu()->fpr[1] == 0x4000000055555555ULL,
+			 "DEB 6f/3f = 2f, bits 32-63 unchanged\n");
+	rc = run(e_ed(1, 0, 2, 0, 0x17), 6);
+	ksft_test_result(rc == 0 && fhi(1) == 0x40c00000, "MEEB 2f*3f = 6f\n");
+	h_st32(&H, A, 0x41100000);		/* 9f */
+	rc = run(e_ed(1, 0, 2, 0, 0x14), 6);
+	ksft_test_result(rc == 0 && fhi(1) == 0x40400000, "SQEB 9f = 3f\n");
+	set_fhi(1, F_ONE);
+	set_fhi(3, F_TWO);
+	h_st32(&H, A, 0x40400000);
+	rc = run(e_rxf(1, 3, 0, 2, 0, 0x0f), 6);
+	ksft_test_result(rc == 0 && fhi(1) == 0x40a00000, "MSEB 2f*3f-1f = 5f\n");
+
+	cpu()->fpc = 0;
+	set_fhi(1, 0x7fc00000);
+	set_fhi(2, F_ONE);
+	rc = run(e_rre(0xb308, 1, 2), 4);
+	ksft_test_result(rc == 0 && cpu()->cc == 3 && cpu()->fpc == FPC_FLAG_I,
+			 "KEBR QNaN: CC 3, invalid\n");
+	cpu()->fpc = 0;
+	set_fhi(2, 0x7f800001);		/* SNaN */
+	rc = run(e_rre(0xb302, 1, 2), 4);
+	ksft_test_result(rc == 0 && fhi(1) == 0x7fc00001 && cpu()->cc == 3 &&
+			 cpu()->fpc == FPC_FLAG_I, "LTEBR SNaN: quieted, CC 3\n");
+	set_fhi(2, F_TWO);
+	rc = run(e_rre(0xb301, 1, 2), 4);
+	ksft_test_result(rc == 0 && fhi(1) == 0xc0000000 && cpu()->cc == 1,
+			 "LNEBR 2f = -2f, CC 1\n");
+	rc = run(e_rre(0xb303, 1, 2), 4);
+	ksft_test_result(rc == 0 && fhi(1) == 0xc0000000 && cpu()->cc == 1,
+			 "LCEBR 2f = -2f\n");
+
+	cpu()->gr[2] = 0xfffffffff0000000ULL;	/* bits 32-63: 4026531840 */
+	rc = run(e_rrf(0xb390, 0, 0, 1, 2), 4);
+	ksft_test_result(rc == 0 && fhi(1) == 0x4f700000,
+			 "CELFBR 4026531840 exact\n");
+	cpu()->gr[2] = 0x7fffffffffffffffULL;
+	rc = run(e_rre(0xb3a4, 1, 2), 4);
+	ksft_test_result(rc == 0 && fhi(1) == 0x5f000000,
+			 "CEGBR 2^63-1 rounds to 2^63\n");
+	set_fhi(2, 0x4f800000);			/* 2^32 */
+	cpu()->fpc = 0;
+	rc = run(e_rrf(0xb39c, 5, 0, 1, 2), 4);
+	ksft_test_result(rc == 0 && (uint32_t)cpu()->gr[1] == 0xffffffffu &&
+			 cpu()->cc == 3 && (cpu()->fpc & FPC_FLAG_I),
+			 "CLFEBR 2^32: invalid, FFFFFFFF, CC 3\n");
+	set_fhi(2, 0xdf000000);			/* -2^63 */
+	rc = run(e_rrf(0xb3a8, 5, 0, 1, 2), 4);
+	ksft_test_result(rc == 0 && cpu()->gr[1] == 0x8000000000000000ULL &&
+			 cpu()->cc == 1, "CGEBR -2^63f fits\n");
+}
+
 /* ---- FPC and the AFP-register control ------------------------------ */
 
 static void test_fpc_afp(void)
@@ -797,6 +860,7 @@ int main(void)
 	test_arith();
 	test_compare();
 	test_convert();
+	test_short();
 	test_fpc_afp();
 
 	h_fini(&H);
