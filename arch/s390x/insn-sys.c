@@ -44,11 +44,17 @@ const uint64_t soft_facilities[4] = {
 
 /* ---- PSW and control registers ------------------------------------ */
 
-/* A PSW is valid when reserved bits are zero and the addressing mode is
- * one of 24, 31 or 64 bit (PoP "Exceptions Associated with the PSW"). */
+/* A PSW is valid when the unassigned bits (0, 2-4, 12, 24-30, 33-63) are
+ * zero and the addressing mode is 24, 31 or 64 bit with an address that
+ * fits it (PoP "Exceptions Associated with the PSW").  Bit 24 is the
+ * runtime-instrumentation bit, unassigned without that facility.  An odd
+ * instruction address is not a PSW-format error: it is recognized when
+ * the instruction is fetched. */
+#define PSW_MASK_BITS_24_30	0x000000FE00000000ULL
+
 static bool psw_valid(uint64_t mask, uint64_t addr)
 {
-	if (mask & (PSW_MASK_RESERVED | PSW_MASK_BIT12))
+	if (mask & (PSW_MASK_RESERVED | PSW_MASK_BIT12 | PSW_MASK_BITS_24_30))
 		return false;
 	if ((mask & PSW_MASK_EA) && !(mask & PSW_MASK_BA))
 		return false;
@@ -56,7 +62,23 @@ static bool psw_valid(uint64_t mask, uint64_t addr)
 		return false;
 	if (!(mask & PSW_MASK_BA) && (addr >> 24))
 		return false;
-	return !(addr & 1);
+	return true;
+}
+
+/*
+ * Make mask/addr the current PSW.  A PSW-format error is recognized early
+ * (PoP "Early Exception Recognition"): the instruction that introduced the
+ * PSW completes, and the specification exception follows with ILC 0 and
+ * the invalid PSW as the program old PSW.
+ */
+static void load_psw_checked(struct s390_cpu *cpu, uint64_t mask, uint64_t addr)
+{
+	cpu_load_psw(cpu, mask, addr);
+	if (!psw_valid(mask, addr)) {
+		cpu->ilen = 0;
+		cpu->insn_addr = addr;
+		cpu_pgm(cpu, PGM_SPECIFICATION);
+	}
 }
 
 static void op_lpswe(struct s390_cpu *cpu, uint64_t insn)
@@ -67,12 +89,13 @@ static void op_lpswe(struct s390_cpu *cpu, uint64_t insn)
 		cpu_pgm(cpu, PGM_SPECIFICATION);
 	uint64_t mask = cpu_ld64(cpu, a);
 	uint64_t addr = cpu_ld64(cpu, a + 8);
-	if (!psw_valid(mask, addr))
-		cpu_pgm(cpu, PGM_SPECIFICATION);
-	cpu_load_psw(cpu, mask, addr);
+	load_psw_checked(cpu, mask, addr);
 }
 
-/* LPSW loads an ESA/390-format short PSW (bit 12 one). */
+/* LPSW loads an ESA/390-format short PSW: bits 0-32 go to PSW bits 0-32
+ * with bit 12 inverted, bits 33-63 to the instruction address.  A short
+ * PSW with bit 12 zero thus becomes a z PSW with bit 12 one: an early
+ * specification exception. */
 static void op_lpsw(struct s390_cpu *cpu, uint64_t insn)
 {
 	cpu_require_supervisor(cpu);
@@ -80,23 +103,18 @@ static void op_lpsw(struct s390_cpu *cpu, uint64_t insn)
 	if (a & 7)
 		cpu_pgm(cpu, PGM_SPECIFICATION);
 	uint32_t w0 = cpu_ld32(cpu, a), w1 = cpu_ld32(cpu, a + 4);
-	if (!(w0 & 0x00080000))
-		cpu_pgm(cpu, PGM_SPECIFICATION);
-	uint64_t mask = ((uint64_t)(w0 & ~0x00080000U) << 32) |
+	uint64_t mask = ((uint64_t)(w0 ^ 0x00080000U) << 32) |
 			((w1 & 0x80000000U) ? PSW_MASK_BA : 0);
 	uint64_t addr = w1 & 0x7fffffffU;
-	if (!psw_valid(mask, addr))
-		cpu_pgm(cpu, PGM_SPECIFICATION);
-	cpu_load_psw(cpu, mask, addr);
+	load_psw_checked(cpu, mask, addr);
 }
 
+/* Bits 0 and 2-4 of the system mask must be zero: a one there is a
+ * PSW-format error, recognized early like any other. */
 static void set_system_mask(struct s390_cpu *cpu, uint8_t m)
 {
-	/* Bits 0 and 2-4 of the system mask must be zero. */
-	if (m & 0xB8)
-		cpu_pgm(cpu, PGM_SPECIFICATION);
-	cpu_load_psw(cpu, (cpu_get_psw_mask(cpu) & 0x00FFFFFFFFFFFFFFULL) |
-		     ((uint64_t)m << 56), cpu->psw_addr);
+	load_psw_checked(cpu, (cpu_get_psw_mask(cpu) & 0x00FFFFFFFFFFFFFFULL) |
+			 ((uint64_t)m << 56), cpu->psw_addr);
 }
 
 static void op_ssm(struct s390_cpu *cpu, uint64_t insn)
