@@ -49,8 +49,9 @@ int s390_program_interrupt(struct vcpu *vcpu, uint16_t code)
 	struct kvm_s390_irq irq = {
 		.type = KVM_S390_PROGRAM_INT,
 		.u.pgm.code = code,
+		/* ILC_MASK covers bits 1-2: the length in bytes fits as is. */
 		.u.pgm.flags = KVM_S390_PGM_FLAGS_ILC_VALID |
-			       (s390_icpt_ilen(vcpu) >> 1),
+			       (s390_icpt_ilen(vcpu) & KVM_S390_PGM_FLAGS_ILC_MASK),
 	};
 
 	return vcpu->vm->ops->irq(vcpu, &irq);

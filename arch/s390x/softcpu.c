@@ -515,8 +515,10 @@ static bool deliver_one(struct s390_cpu *cpu, uint64_t tod)
 
 	if (cpu->pgm_pending) {
 		cpu->pgm_pending = false;
+		/* Flags bits 1-2 hold the ILC in the lowcore's format, which
+		 * is the length in bytes (as KVM's __deliver_prog reads it). */
 		unsigned ilen = cpu->pgm_info.flags & KVM_S390_PGM_FLAGS_ILC_VALID ?
-			(cpu->pgm_info.flags & KVM_S390_PGM_FLAGS_ILC_MASK) << 1 : 0;
+			cpu->pgm_info.flags & KVM_S390_PGM_FLAGS_ILC_MASK : 0;
 		bool rewind = pgm_nullifies(cpu->pgm_info.code) &&
 			!(cpu->pgm_info.flags & KVM_S390_PGM_FLAGS_NO_REWIND);
 		/* The PSW already points past the intercepted instruction. */
