@@ -35,6 +35,7 @@
 #include <fenv.h>
 #include <math.h>
 
+#include "arch/s390x/hostfp.h"
 #include "arch/s390x/softcpu.h"
 
 /* FPC register (PoP "Floating-Point-Control (FPC) Register"). */
@@ -77,27 +78,18 @@ enum {
 #define QBIT32		0x00400000u
 #define DNAN32		0x7fc00000u
 
-/* Data exception with DXC: real location 147 and, with AFP on, FPC byte 2. */
-static _Noreturn void data_exception(struct s390_cpu *cpu, uint8_t dxc)
-{
-	if (cpu->cr[0] & CR0_AFP)
-		cpu->fpc = (cpu->fpc & ~FPC_DXC) | ((uint32_t)dxc << 8);
-	be32_st(cpu_real_ptr(cpu, LC_DATA_EXC_CODE, 4, true), dxc);
-	cpu_pgm(cpu, PGM_DATA);
-}
-
 /* ---- AFP checks and register access -------------------------------- */
 
 static void fpr_check(struct s390_cpu *cpu, unsigned r)
 {
 	if (!(cpu->cr[0] & CR0_AFP) && (r & 9))
-		data_exception(cpu, DXC_AFP_REGISTER);
+		cpu_data_exception(cpu, DXC_AFP_REGISTER);
 }
 
 static void bfp_check(struct s390_cpu *cpu)
 {
 	if (!(cpu->cr[0] & CR0_AFP))
-		data_exception(cpu, DXC_BFP_INSTRUCTION);
+		cpu_data_exception(cpu, DXC_BFP_INSTRUCTION);
 }
 
 static inline uint32_t fpr_s(const struct s390_cpu *cpu, unsigned r)
@@ -191,9 +183,9 @@ static void ieee_suppress(struct s390_cpu *cpu, unsigned exc)
 	unsigned m = fpc_mask(cpu) & exc;
 
 	if (m & X_I)
-		data_exception(cpu, X_I);
+		cpu_data_exception(cpu, X_I);
 	if (m & X_Z)
-		data_exception(cpu, X_Z);
+		cpu_data_exception(cpu, X_Z);
 }
 
 /* After the result is stored: trap (completion) on an enabled overflow,
@@ -204,11 +196,11 @@ static void ieee_complete(struct s390_cpu *cpu, unsigned exc, bool incr)
 	unsigned tail = (exc & X_X) ? X_X | (incr ? DXC_INCREMENTED : 0) : 0;
 
 	if (exc & m & X_O)
-		data_exception(cpu, (uint8_t)(X_O | tail));
+		cpu_data_exception(cpu, (uint8_t)(X_O | tail));
 	if (exc & m & X_U)
-		data_exception(cpu, (uint8_t)(X_U | tail));
+		cpu_data_exception(cpu, (uint8_t)(X_U | tail));
 	if (exc & m & X_X)
-		data_exception(cpu, (uint8_t)tail);
+		cpu_data_exception(cpu, (uint8_t)tail);
 	cpu->fpc |= (exc & 0xf8u) << FPC_FLAG_SHIFT;
 }
 
@@ -282,10 +274,8 @@ static uint64_t host_d(enum fop op, uint64_t a, uint64_t b, uint64_t c,
 		       unsigned rm, unsigned *exc)
 {
 	volatile double va = d_of(a), vb = d_of(b), vc = d_of(c), vr = 0;
-	int saved = fegetround();
+	unsigned int saved = hostfp_enter(host_rm(rm));
 
-	fesetround(host_rm(rm));
-	feclearexcept(FE_ALL_EXCEPT);
 	switch (op) {
 	case F_ADD: vr = va + vb; break;
 	case F_SUB: vr = va - vb; break;
@@ -295,8 +285,8 @@ static uint64_t host_d(enum fop op, uint64_t a, uint64_t b, uint64_t c,
 	case F_MADD: vr = fma(va, vb, vc); break;
 	case F_MSUB: vr = fma(va, vb, -vc); break;
 	}
-	*exc = host_exc(fetestexcept(FE_ALL_EXCEPT));
-	fesetround(saved);
+	*exc = host_exc(hostfp_raised());
+	hostfp_leave(saved);
 	uint64_t r = bits_d(vr);
 	if (rm == RM_ODD && (*exc & X_X) && (r & EXP64) != EXP64)
 		r |= 1;
@@ -307,10 +297,8 @@ static uint32_t host_f(enum fop op, uint32_t a, uint32_t b, uint32_t c,
 		       unsigned rm, unsigned *exc)
 {
 	volatile float va = f_of(a), vb = f_of(b), vc = f_of(c), vr = 0;
-	int saved = fegetround();
+	unsigned int saved = hostfp_enter(host_rm(rm));
 
-	fesetround(host_rm(rm));
-	feclearexcept(FE_ALL_EXCEPT);
 	switch (op) {
 	case F_ADD: vr = va + vb; break;
 	case F_SUB: vr = va - vb; break;
@@ -320,8 +308,8 @@ static uint32_t host_f(enum fop op, uint32_t a, uint32_t b, uint32_t c,
 	case F_MADD: vr = fmaf(va, vb, vc); break;
 	case F_MSUB: vr = fmaf(va, vb, -vc); break;
 	}
-	*exc = host_exc(fetestexcept(FE_ALL_EXCEPT));
-	fesetround(saved);
+	*exc = host_exc(hostfp_raised());
+	hostfp_leave(saved);
 	uint32_t r = bits_f(vr);
 	if (rm == RM_ODD && (*exc & X_X) && (r & EXP32) != EXP32)
 		r |= 1;
@@ -840,7 +828,7 @@ static uint32_t cvt_d2f(struct s390_cpu *cpu, uint64_t v, unsigned rm,
 {
 	volatile double vx = d_of(v);
 	volatile float vr, tz;
-	int saved = fegetround();
+	unsigned int saved;
 
 	*incr = false;
 	if (nan64(v)) {
@@ -849,9 +837,9 @@ static uint32_t cvt_d2f(struct s390_cpu *cpu, uint64_t v, unsigned rm,
 		       (uint32_t)((v & FRAC64) >> 29);
 	}
 	if (rm == RM_TA) {
-		fesetround(FE_TOWARDZERO);
+		saved = hostfp_enter(FE_TOWARDZERO);
 		tz = (float)vx;
-		fesetround(saved);
+		hostfp_leave(saved);
 		double x = vx, t = tz;
 		double diff = fabs(x - t);
 		uint32_t r = bits_f(tz);
@@ -873,18 +861,17 @@ static uint32_t cvt_d2f(struct s390_cpu *cpu, uint64_t v, unsigned rm,
 			*exc |= X_U;
 		return r;
 	}
-	fesetround(host_rm(rm));
-	feclearexcept(FE_ALL_EXCEPT);
+	saved = hostfp_enter(host_rm(rm));
 	vr = (float)vx;
-	*exc = host_exc(fetestexcept(FE_ALL_EXCEPT));
-	fesetround(saved);
+	*exc = host_exc(hostfp_raised());
+	hostfp_leave(saved);
 	uint32_t r = bits_f(vr);
 	if (rm == RM_ODD && (*exc & X_X) && (r & EXP32) != EXP32)
 		r |= 1;
 	if ((*exc & X_X) && need_incr(cpu)) {
-		fesetround(FE_TOWARDZERO);
+		saved = hostfp_enter(FE_TOWARDZERO);
 		tz = (float)vx;
-		fesetround(saved);
+		hostfp_leave(saved);
 		*incr = (r & ~SIGN32) != (bits_f(tz) & ~SIGN32);
 	}
 	return r;

@@ -31,18 +31,6 @@
 /* DXC for an invalid decimal digit or sign (PoP "Data-Exception Code"). */
 #define DXC_DECIMAL	0x00
 
-/*
- * Data exception with a data-exception code: the DXC goes to real
- * location 147 (the word at 144) and, when the AFP-register control
- * (CR0 bit 45) is one, to byte 2 of the FPC register.
- */
-static _Noreturn void data_exception(struct s390_cpu *cpu, uint8_t dxc)
-{
-	if (cpu->cr[0] & CR0_AFP)
-		cpu->fpc = (cpu->fpc & ~0x0000ff00u) | ((uint32_t)dxc << 8);
-	be32_st(cpu_real_ptr(cpu, LC_DATA_EXC_CODE, 4, true), dxc);
-	cpu_pgm(cpu, PGM_DATA);
-}
 
 static inline unsigned page_left(uint64_t a)
 {
@@ -451,12 +439,12 @@ static unsigned __int128 packed_to_bin(struct s390_cpu *cpu, const uint8_t *b,
 	unsigned __int128 v = 0;
 
 	if (sign < 0xa)
-		data_exception(cpu, DXC_DECIMAL);
+		cpu_data_exception(cpu, DXC_DECIMAL);
 	for (unsigned i = 0; i < 2 * n - 1; i++) {
 		unsigned d = (i & 1) ? b[i / 2] & 0xf : b[i / 2] >> 4;
 
 		if (d > 9)
-			data_exception(cpu, DXC_DECIMAL);
+			cpu_data_exception(cpu, DXC_DECIMAL);
 		v = v * 10 + d;
 	}
 	*neg = sign == 0xb || sign == 0xd;
@@ -611,7 +599,7 @@ static void ed_common(struct s390_cpu *cpu, uint64_t insn, bool mark)
 			sign_check = true;
 		}
 		if (d > 9)
-			data_exception(cpu, DXC_DECIMAL);
+			cpu_data_exception(cpu, DXC_DECIMAL);
 		if (d || sig) {
 			if (!sig && d && mark) {
 				mark_addr = addr_add(cpu, a1, i);
