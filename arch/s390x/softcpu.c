@@ -1189,7 +1189,10 @@ static int soft_set_sregs(struct vcpu *vcpu, const struct kvm_sregs *sregs)
 
 	memcpy(cpu->ar, sregs->acrs, sizeof(cpu->ar));
 	memcpy(cpu->cr, sregs->crs, sizeof(cpu->cr));
-	sync_out(cpu, vcpu->run);
+	/* Only these fields of kvm_run: as with KVM, a change the VMM made
+	 * to another sync field (and marked dirty) must survive. */
+	memcpy(vcpu->run->s.regs.acrs, cpu->ar, sizeof(cpu->ar));
+	memcpy(vcpu->run->s.regs.crs, cpu->cr, sizeof(cpu->cr));
 	cpu_cr_changed(cpu);
 	return 0;
 }
@@ -1209,7 +1212,8 @@ static int soft_set_fpu(struct vcpu *vcpu, const struct kvm_fpu *fpu)
 
 	cpu->fpc = fpu->fpc;
 	memcpy(cpu->fpr, fpu->fprs, sizeof(cpu->fpr));
-	sync_out(cpu, vcpu->run);
+	memcpy(vcpu->run->s.regs.fprs, cpu->fpr, sizeof(cpu->fpr));
+	vcpu->run->s.regs.fpc = cpu->fpc;
 	return 0;
 }
 
@@ -1261,7 +1265,12 @@ static int soft_set_one_reg(struct vcpu *vcpu, uint64_t id, uint64_t val)
 	default:
 		return -EINVAL;
 	}
-	sync_out(cpu, vcpu->run);
+	/* The KVM_SYNC_ARCH0 fields of kvm_run, and nothing else. */
+	vcpu->run->s.regs.todpr = cpu->todpr;
+	vcpu->run->s.regs.cputm = (uint64_t)soft_get_cputm(cpu);
+	vcpu->run->s.regs.ckc = cpu->ckc;
+	vcpu->run->s.regs.pp = cpu->pp;
+	vcpu->run->s.regs.gbea = cpu->gbea;
 	return 0;
 }
 
