@@ -25,18 +25,23 @@ static struct {
 
 int sigp(uint16_t cpu, uint8_t order, uint64_t param, uint32_t *status)
 {
-	register unsigned long r2 asm("2") = 0;
+	register unsigned long r2 asm("2");
 	register unsigned long r3 asm("3") = param;
 	int cc;
 
-	/* R1 = 2: parameter in R1+1 (r3), status stored in r2 on CC 1. */
-	asm volatile("sigp %%r2,%[cpu],0(%[order])\n"
-		     "ipm %[cc]\n"
-		     "srl %[cc],28"
-		     : [cc] "=d"(cc), "+d"(r2)
-		     : [cpu] "d"((unsigned long)cpu), [order] "a"((unsigned long)order),
-		       "d"(r3)
-		     : "cc", "memory");
+	/* R1 = 2: parameter in R1+1 (r3), status stored in r2 on CC 1.
+	 * CC 2 (busy) means "try again" (PoP "SIGNAL PROCESSOR"); QEMU
+	 * answers it while another SIGP is in progress. */
+	do {
+		r2 = 0;
+		asm volatile("sigp %%r2,%[cpu],0(%[order])\n"
+			     "ipm %[cc]\n"
+			     "srl %[cc],28"
+			     : [cc] "=d"(cc), "+d"(r2)
+			     : [cpu] "d"((unsigned long)cpu),
+			       [order] "a"((unsigned long)order), "d"(r3)
+			     : "cc", "memory");
+	} while (cc == 2);
 	if (status)
 		*status = cc == 1 ? (uint32_t)r2 : 0;
 	return cc;
