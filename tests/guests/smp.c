@@ -90,10 +90,10 @@ static bool wait_stopped(uint16_t cpu)
 
 	/* Pause between polls: on QEMU every SIGP takes one lock, and a CPU
 	 * that senses without a break can starve the SIGP STOP it waits for. */
-	for (long i = 0; i < 1000000; i++) {
+	for (long i = 0; i < 100000; i++) {
 		if (sense_stopped(cpu, &cc, &status))
 			return true;
-		for (volatile int d = 0; d < 1000; d++)
+		for (volatile int d = 0; d < 20000; d++)
 			;
 	}
 	return false;
