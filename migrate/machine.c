@@ -47,6 +47,11 @@ const struct machine_type *machine_find(const char *name)
 	return NULL;
 }
 
+const struct machine_type *machine_at(size_t i)
+{
+	return i < N_MACHINE_TYPES ? &machine_types[i] : NULL;
+}
+
 /*
  * QEMU prints "%-20s %s" per machine, the alias first as
  * "<alias> <desc> (alias of <name>)" and the default one with " (default)".

@@ -12,6 +12,7 @@
 #ifndef MINIVMM_MACHINE_H
 #define MINIVMM_MACHINE_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #define MACHINE_ALIAS	"s390-ccw-mini"
@@ -26,6 +27,9 @@ struct machine_type {
 const struct machine_type *machine_find(const char *name);
 /* The type used without -M: the newest one. */
 const struct machine_type *machine_default(void);
+/* The i-th row of the table (oldest first), NULL past the end (QMP
+ * query-machines iterates with it). */
+const struct machine_type *machine_at(size_t i);
 /* What `-M help` prints (QEMU layout): newest first, alias and default marked. */
 void machine_list(FILE *f);
 

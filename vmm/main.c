@@ -17,6 +17,7 @@
 
 #include "arch/s390x/boot.h"
 #include "migrate/machine.h"
+#include "vmm/control.h"
 #include "vmm/options.h"
 #include "vmm/vm.h"
 
@@ -38,6 +39,7 @@ static const struct backend_ops *pick_backend(enum accel_kind accel)
 		}
 		break;
 	case ACCEL_SOFT:
+	case ACCEL_QTEST:	/* no CPU runs; the soft backend holds the state */
 		return &soft_backend_ops;
 	case ACCEL_AUTO:
 		if (!have_kvm) {
@@ -60,6 +62,8 @@ int main(int argc, char **argv)
 	struct vmm_options opts;
 	char *err = NULL;
 
+	control_block_signals();	/* before any thread: signalfd in the loop */
+
 	if (options_parse(&opts, argc, argv, &err) < 0) {
 		fprintf(stderr, "minivmm: %s\n", err ? err : "bad command line");
 		fprintf(stderr, "Try 'minivmm --help' for more information.\n");
@@ -78,7 +82,7 @@ int main(int argc, char **argv)
 		machine_list(stdout);
 		return 0;
 	}
-	if (!opts.kernel) {
+	if (!opts.kernel && opts.accel != ACCEL_QTEST) {
 		fprintf(stderr, "minivmm: no guest to run: give -kernel IMAGE\n");
 		return EXIT_USAGE;
 	}
@@ -96,6 +100,7 @@ int main(int argc, char **argv)
 		.backend = backend,
 		.console_in = STDIN_FILENO,
 		.console_out = STDOUT_FILENO,
+		.qtest = opts.accel == ACCEL_QTEST,
 	};
 	struct vm *vm;
 	if (vm_create(&vm, &cfg, &err) < 0) {
@@ -110,19 +115,31 @@ int main(int argc, char **argv)
 		.cmdline = opts.append,
 	};
 	struct boot_info bi;
-	if (s390_boot_load(vm, &bc, &bi, &err) < 0) {
+	if (opts.kernel && s390_boot_load(vm, &bc, &bi, &err) < 0) {
 		fprintf(stderr, "minivmm: %s\n", err ? err : "cannot load the kernel");
 		free(err);
 		vm_destroy(vm);
 		return EXIT_VMM_ERROR;
 	}
-	backend->set_initial_psw(vm->vcpus[0], bi.psw_mask, bi.psw_addr);
+	if (opts.kernel)
+		backend->set_initial_psw(vm->vcpus[0], bi.psw_mask, bi.psw_addr);
+
+	/* Monitors and qtest: sockets are made before privileges go. */
+	struct control *ctl;
+	if (control_create(&ctl, vm, &opts, opts.kernel ? &bc : NULL, &err) < 0) {
+		fprintf(stderr, "minivmm: %s\n", err ? err : "control plane setup failed");
+		free(err);
+		vm_destroy(vm);
+		return EXIT_VMM_ERROR;
+	}
 
 	enum vm_end end = vm_run(vm);
 	int status;
 	switch (end) {
 	case VM_END_SHUTDOWN:
 	case VM_END_RESET:
+	case VM_END_QUIT:
+	case VM_END_SIGNAL:
 		status = EXIT_GUEST_SHUTDOWN;
 		break;
 	case VM_END_DISABLED_WAIT:
@@ -134,6 +151,7 @@ int main(int argc, char **argv)
 	}
 	fflush(stdout);
 	fprintf(stderr, "minivmm: %s\n", vm->end_msg);
+	control_destroy(ctl);
 	vm_destroy(vm);
 	return status;
 }

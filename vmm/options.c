@@ -221,9 +221,11 @@ static int handle_accel_name(struct opt_parser *p, const char *opt,
 	else if ((len == 3 && !memcmp(name, "tcg", 3)) ||
 		 (len == 4 && !memcmp(name, "soft", 4)))
 		k = ACCEL_SOFT;
+	else if (len == 5 && !memcmp(name, "qtest", 5))
+		k = ACCEL_QTEST;
 	else
 		return fail(p, "%s: invalid accelerator '%.*s' (kvm, tcg or "
-			    "soft)", opt, (int)len, name);
+			    "soft; qtest for device tests)", opt, (int)len, name);
 
 	if (!p->accel_set) {
 		p->accel_set = true;
@@ -430,6 +432,29 @@ static int opt_display(struct opt_parser *p, const char *arg)
 	return 0;
 }
 
+/* -qmp unix:PATH[,server=on][,wait=off] | tcp:HOST:PORT[,...] (repeatable) */
+static int opt_qmp(struct opt_parser *p, const char *arg)
+{
+	if (p->o->nqmp == OPT_MAX_QMP)
+		return fail(p, "-qmp: at most %d monitors", OPT_MAX_QMP);
+	p->o->qmp[p->o->nqmp++] = arg;
+	return 0;
+}
+
+/* -qtest ENDPOINT: QEMU's device-test protocol; implies -accel qtest. */
+static int opt_qtest(struct opt_parser *p, const char *arg)
+{
+	p->o->qtest = arg;
+	return 0;
+}
+
+static int opt_start_paused(struct opt_parser *p, const char *arg)
+{
+	(void)arg;
+	p->o->start_paused = true;
+	return 0;
+}
+
 static int opt_help(struct opt_parser *p, const char *arg)
 {
 	(void)arg;
@@ -455,7 +480,7 @@ static const struct opt_def opt_table[] = {
 	  "guest RAM (default 128M; 16M to 1T, whole MiB)" },
 	{ "smp", true, opt_smp, "[cpus=]n[,maxcpus=m]",
 	  "number of CPUs (1 to 64, default 1)" },
-	{ "accel", true, opt_accel, "kvm|tcg|soft",
+	{ "accel", true, opt_accel, "kvm|tcg|soft|qtest",
 	  "accelerator; repeat to give fallbacks (default: kvm, else soft)" },
 	{ "enable-kvm", false, opt_enable_kvm, NULL, "same as -accel kvm" },
 	{ "kernel", true, opt_kernel, "file",
@@ -466,6 +491,12 @@ static const struct opt_def opt_table[] = {
 	{ "nographic", false, opt_nographic, NULL,
 	  "console on stdio (always the case)" },
 	{ "display", true, opt_display, "none", "only 'none' is accepted" },
+	{ "qmp", true, opt_qmp, "unix:PATH[,server=on,wait=off]|tcp:H:P",
+	  "QMP monitor (repeatable)" },
+	{ "qtest", true, opt_qtest, "unix:PATH[,server=on,wait=off]",
+	  "qtest device-test socket (implies -accel qtest)" },
+	{ "S", false, opt_start_paused, NULL,
+	  "do not start the CPUs (QMP 'cont' starts them)" },
 };
 
 static const struct opt_def *opt_lookup(const char *name)
@@ -519,6 +550,9 @@ int options_parse(struct vmm_options *o, int argc, char **argv, char **err)
 	}
 	if (o->list_machines)
 		return 0;
+
+	if (o->qtest)
+		o->accel = ACCEL_QTEST;
 
 	/* QEMU system/vl.c: these make no sense without a kernel. */
 	if (!o->kernel && o->initrd)

@@ -20,7 +20,10 @@ enum accel_kind {
 	ACCEL_AUTO,	/* KVM when usable, else the software CPU */
 	ACCEL_KVM,
 	ACCEL_SOFT,	/* QEMU's "tcg" */
+	ACCEL_QTEST,	/* no vCPU runs; devices driven over -qtest */
 };
+
+#define OPT_MAX_QMP	4	/* -qmp may be repeated */
 
 struct vmm_options {
 	const char *machine;	/* as given (NULL: default); validated */
@@ -31,6 +34,10 @@ struct vmm_options {
 	enum accel_kind accel;
 	bool help, version;	/* print and exit 0 */
 	bool list_machines;	/* -M help / -machine help */
+	const char *qmp[OPT_MAX_QMP];	/* -qmp endpoints (vmm/chardev.h) */
+	unsigned int nqmp;
+	const char *qtest;	/* -qtest endpoint; implies -accel qtest */
+	bool start_paused;	/* -S */
 };
 
 /*

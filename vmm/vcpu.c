@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arch/s390x/intercept.h"
 #include "arch/s390x/s390.h"
@@ -152,14 +153,29 @@ void *vcpu_thread(void *arg)
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
 
+	vcpu->tid = (int)gettid();
 	for (;;) {
+		/*
+		 * The quiescent point: no run() in progress, the last exit
+		 * handled.  A pause is acknowledged here whatever the
+		 * architected state; a paused OPERATING CPU goes on operating
+		 * after vm_resume().
+		 */
 		pthread_mutex_lock(&vm->lock);
-		while (vcpu->state == VCPU_STOPPED && atomic_load(&vm->end) == VM_RUNNING)
+		for (;;) {
+			if (atomic_load(&vm->end) != VM_RUNNING)
+				goto finished;
+			if (vm->pause_requested) {
+				if (!vcpu->paused) {
+					vcpu->paused = true;
+					pthread_cond_broadcast(&vm->pause_cond);
+				}
+			} else {
+				vcpu->paused = false;
+				if (vcpu->state != VCPU_STOPPED)
+					break;
+			}
 			pthread_cond_wait(&vcpu->cond, &vm->lock);
-		if (atomic_load(&vm->end) != VM_RUNNING) {
-			vcpu->state = VCPU_FINISHED;
-			pthread_mutex_unlock(&vm->lock);
-			break;
 		}
 		pthread_mutex_unlock(&vm->lock);
 
@@ -167,12 +183,19 @@ void *vcpu_thread(void *arg)
 		if (rc < 0) {
 			vm_request_end(vm, VM_END_ERROR, "CPU %u: KVM_RUN failed: %s",
 				       vcpu->id, strerror(-rc));
-			break;
+			pthread_mutex_lock(&vm->lock);
+			goto finished;
 		}
 		vcpu->exits++;
 		if (vcpu_handle_exit(vcpu) < 0 && atomic_load(&vm->end) == VM_RUNNING)
 			vm_request_end(vm, VM_END_ERROR, "CPU %u: exit handling failed",
 				       vcpu->id);
 	}
+finished:
+	/* vm->lock held */
+	vcpu->state = VCPU_FINISHED;
+	vcpu->paused = false;
+	pthread_cond_broadcast(&vm->pause_cond);
+	pthread_mutex_unlock(&vm->lock);
 	return NULL;
 }

@@ -12,7 +12,9 @@
 
 #include "arch/s390x/s390.h"
 #include "arch/s390x/sclp.h"
+#include "devices/portio.h"
 #include "vmm/error.h"
+#include "vmm/mainloop.h"
 #include "vmm/vm.h"
 
 uint64_t vm_real_to_abs(uint32_t prefix, uint64_t addr)
@@ -99,8 +101,11 @@ static void vm_free(struct vm *vm)
 		vm->ops->vm_exit(vm);
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
+	portio_bus_destroy(vm->portio);
+	mainloop_destroy(vm->loop);
 	pthread_mutex_destroy(&vm->lock);
 	pthread_cond_destroy(&vm->cond);
+	pthread_cond_destroy(&vm->pause_cond);
 	free(vm);
 }
 
@@ -130,6 +135,8 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char **err)
 	}
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->cond, NULL);
+	pthread_cond_init(&vm->pause_cond, NULL);
+	vm->qtest = cfg->qtest;
 	vm->ops = cfg->backend;
 	vm->ncpus = cfg->ncpus;
 	vm->ram_size = cfg->ram_size;
@@ -137,6 +144,12 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char **err)
 		 cfg->machine ? cfg->machine : "");
 
 	rc = map_guest_ram(vm, err);
+	if (rc < 0)
+		goto fail;
+	rc = mainloop_create(&vm->loop, vm->qtest, err);
+	if (rc < 0)
+		goto fail;
+	rc = portio_bus_create(&vm->portio, err);
 	if (rc < 0)
 		goto fail;
 
@@ -201,7 +214,9 @@ void vm_request_end(struct vm *vm, enum vm_end why, const char *fmt, ...)
 			vm->ops->kick(vcpu);
 	}
 	pthread_cond_broadcast(&vm->cond);
+	pthread_cond_broadcast(&vm->pause_cond);
 	pthread_mutex_unlock(&vm->lock);
+	mainloop_wake(vm->loop);	/* vm_run() looks at vm->end */
 }
 
 struct vcpu *vm_find_vcpu(struct vm *vm, uint16_t cpu_addr)
@@ -213,24 +228,32 @@ struct vcpu *vm_find_vcpu(struct vm *vm, uint16_t cpu_addr)
 
 enum vm_end vm_run(struct vm *vm)
 {
-	/* CPU 0 is the IPL CPU; the others wait for SIGP. */
-	vcpu_start(vm->vcpus[0]);
-	for (unsigned int i = 0; i < vm->ncpus; i++) {
-		struct vcpu *vcpu = vm->vcpus[i];
-		int rc = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);
+	/* CPU 0 is the IPL CPU; the others wait for SIGP.  Under qtest no
+	 * CPU runs: the test drives devices and storage itself. */
+	if (!vm->qtest) {
+		vcpu_start(vm->vcpus[0]);
+		for (unsigned int i = 0; i < vm->ncpus; i++) {
+			struct vcpu *vcpu = vm->vcpus[i];
+			int rc = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);
 
-		if (rc) {
-			vm_request_end(vm, VM_END_ERROR, "cannot start vCPU thread %u: %s",
-				       i, strerror(rc));
-			break;
+			if (rc) {
+				vm_request_end(vm, VM_END_ERROR,
+					       "cannot start vCPU thread %u: %s",
+					       i, strerror(rc));
+				break;
+			}
+			vcpu->thread_started = true;
 		}
-		vcpu->thread_started = true;
 	}
 
-	pthread_mutex_lock(&vm->lock);
-	while (atomic_load(&vm->end) == VM_RUNNING)
-		pthread_cond_wait(&vm->cond, &vm->lock);
-	pthread_mutex_unlock(&vm->lock);
+	/* The main thread runs the loop: monitors, qtest, timers, posted work. */
+	while (atomic_load(&vm->end) == VM_RUNNING) {
+		int rc = mainloop_iterate(vm->loop, -1);
+
+		if (rc < 0)
+			vm_request_end(vm, VM_END_ERROR, "main loop: %s",
+				       strerror(-rc));
+	}
 
 	for (unsigned int i = 0; i < vm->ncpus; i++) {
 		struct vcpu *vcpu = vm->vcpus[i];
@@ -240,5 +263,155 @@ enum vm_end vm_run(struct vm *vm)
 			vcpu->thread_started = false;
 		}
 	}
-	return (enum vm_end)atomic_load(&vm->end);
+
+	/* QEMU reports every orderly end as SHUTDOWN with its cause. */
+	enum vm_end end = (enum vm_end)atomic_load(&vm->end);
+	switch (end) {
+	case VM_END_SHUTDOWN:
+		vm_emit_event(vm, VM_EVENT_SHUTDOWN, true, "guest-shutdown");
+		break;
+	case VM_END_RESET:
+		vm_emit_event(vm, VM_EVENT_SHUTDOWN, true, "guest-reset");
+		break;
+	case VM_END_QUIT:
+		vm_emit_event(vm, VM_EVENT_SHUTDOWN, false, "host-qmp-quit");
+		break;
+	case VM_END_SIGNAL:
+		vm_emit_event(vm, VM_EVENT_SHUTDOWN, false, "host-signal");
+		break;
+	case VM_END_DISABLED_WAIT:
+	case VM_END_CHECKSTOP:
+		vm_emit_event(vm, VM_EVENT_SHUTDOWN, true, "guest-panic");
+		break;
+	default:
+		vm_emit_event(vm, VM_EVENT_SHUTDOWN, false, "host-error");
+		break;
+	}
+	return end;
+}
+
+/* ---- Pause / resume / reset (the control plane's view of the VM) ---- */
+
+void vm_set_event_sink(struct vm *vm, vm_event_fn *fn, void *opaque)
+{
+	vm->event_fn = fn;
+	vm->event_opaque = opaque;
+}
+
+void vm_set_boot_hook(struct vm *vm, vm_boot_fn *fn, void *opaque)
+{
+	vm->boot_fn = fn;
+	vm->boot_opaque = opaque;
+}
+
+void vm_emit_event(struct vm *vm, enum vm_event_type type, bool guest,
+		   const char *reason)
+{
+	struct vm_event ev = { .type = type, .guest = guest, .reason = reason };
+
+	if (vm->event_fn)
+		vm->event_fn(vm->event_opaque, &ev);
+}
+
+/* Every started vCPU thread has acknowledged the pause (or finished). */
+static bool all_paused_locked(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->ncpus; i++) {
+		struct vcpu *vcpu = vm->vcpus[i];
+
+		if (vcpu->thread_started && vcpu->state != VCPU_FINISHED &&
+		    !vcpu->paused)
+			return false;
+	}
+	return true;
+}
+
+bool vm_pause(struct vm *vm)
+{
+	bool was_running;
+
+	pthread_mutex_lock(&vm->lock);
+	was_running = !vm->pause_requested;
+	vm->pause_requested = true;
+	/* Wake stopped CPUs (they ack too) and get running ones out of run(). */
+	for (unsigned int i = 0; i < vm->ncpus; i++) {
+		struct vcpu *vcpu = vm->vcpus[i];
+
+		pthread_cond_broadcast(&vcpu->cond);
+		if (vcpu->thread_started && vcpu->run)
+			vm->ops->kick(vcpu);
+	}
+	while (!all_paused_locked(vm) && atomic_load(&vm->end) == VM_RUNNING)
+		pthread_cond_wait(&vm->pause_cond, &vm->lock);
+	pthread_mutex_unlock(&vm->lock);
+	return was_running;
+}
+
+bool vm_resume(struct vm *vm)
+{
+	bool was_paused;
+
+	pthread_mutex_lock(&vm->lock);
+	was_paused = vm->pause_requested;
+	vm->pause_requested = false;
+	for (unsigned int i = 0; i < vm->ncpus; i++)
+		pthread_cond_broadcast(&vm->vcpus[i]->cond);
+	pthread_mutex_unlock(&vm->lock);
+	return was_paused;
+}
+
+bool vm_is_paused(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->lock);
+	bool paused = vm->pause_requested;
+	pthread_mutex_unlock(&vm->lock);
+	return paused;
+}
+
+/*
+ * A system reset as QEMU's s390 machine does it for system_reset: every
+ * CPU gets a clear reset (PoP "CPU Reset": registers, prefix, pending
+ * interruptions) and enters the stopped state, the SCLP event facility is
+ * reset (subsystem reset), the guest is loaded again, and CPU 0 starts at
+ * the IPL PSW.  Storage is not cleared (no "load clear").
+ */
+int vm_system_reset(struct vm *vm, const char *reason, char **err)
+{
+	bool was_running = vm_pause(vm);
+	int rc = 0;
+
+	pthread_mutex_lock(&vm->lock);
+	for (unsigned int i = 0; i < vm->ncpus; i++) {
+		struct vcpu *vcpu = vm->vcpus[i];
+
+		if (vcpu->state != VCPU_FINISHED)
+			vcpu->state = VCPU_STOPPED;
+		vcpu->stop_requested = false;
+		vcpu->store_status_on_stop = false;
+	}
+	pthread_mutex_unlock(&vm->lock);
+	for (unsigned int i = 0; i < vm->ncpus; i++) {
+		vm->ops->clear_reset(vm->vcpus[i]);
+		vm->ops->set_mp_state(vm->vcpus[i], KVM_MP_STATE_STOPPED);
+	}
+	sclp_reset(vm->sclp);
+	if (vm->boot_fn)
+		rc = vm->boot_fn(vm->boot_opaque, vm, err);
+	if (rc == 0 && !vm->qtest)
+		vcpu_start(vm->vcpus[0]);
+	else if (rc < 0)	/* nothing left to run: end rather than hang */
+		vm_request_end(vm, VM_END_ERROR, "system reset: %s",
+			       err && *err ? *err : strerror(-rc));
+	vm_emit_event(vm, VM_EVENT_RESET, false, reason);
+	if (was_running)
+		vm_resume(vm);
+	return rc;
+}
+
+int vm_system_powerdown(struct vm *vm)
+{
+	/* The guest sees a signal-quiesce event (queued if not yet enabled). */
+	sclp_signal_quiesce(vm->sclp);
+	vm_emit_event(vm, VM_EVENT_POWERDOWN, false, NULL);
+	return 0;
 }

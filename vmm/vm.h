@@ -31,6 +31,8 @@
 
 struct sclp;
 struct vm;
+struct mainloop;
+struct portio_bus;
 
 enum vcpu_state {
 	VCPU_STOPPED,
@@ -51,6 +53,13 @@ struct vcpu {
 	bool stop_requested;		/* SIGP stop pending */
 	bool store_status_on_stop;	/* SIGP stop and store status */
 	pthread_cond_t cond;
+	/*
+	 * Pause (vm_pause): separate from the architected state above.  The
+	 * thread sets paused (vm->lock) at a quiescent point, outside run()
+	 * with the last exit handled, and waits there until vm_resume().
+	 */
+	bool paused;
+	int tid;			/* host thread id, for query-cpus-fast */
 
 	/* Statistics (vCPU thread only). */
 	uint64_t exits;
@@ -64,7 +73,28 @@ enum vm_end {
 	VM_END_RESET,		/* DIAG 0x308 re-IPL / reboot requested */
 	VM_END_ERROR,		/* an internal error or unrecoverable exit */
 	VM_END_CHECKSTOP,	/* a CPU entered the check-stop state */
+	VM_END_QUIT,		/* QMP quit */
+	VM_END_SIGNAL,		/* SIGINT/SIGTERM/SIGHUP to minivmm */
 };
+
+/* Machine events, reported to the monitor (vmm/qmp.c) as QMP events. */
+enum vm_event_type {
+	VM_EVENT_STOP,
+	VM_EVENT_RESUME,
+	VM_EVENT_RESET,
+	VM_EVENT_SHUTDOWN,
+	VM_EVENT_POWERDOWN,
+};
+
+struct vm_event {
+	enum vm_event_type type;
+	bool guest;		/* RESET/SHUTDOWN: the guest caused it */
+	const char *reason;	/* RESET/SHUTDOWN: QEMU's ShutdownCause name */
+};
+
+typedef void vm_event_fn(void *opaque, const struct vm_event *ev);
+/* Reload the guest after a system reset (vmm/main.c: the boot loader). */
+typedef int vm_boot_fn(void *opaque, struct vm *vm, char **err);
 
 struct vm_config {
 	const char *machine;		/* machine type name */
@@ -73,6 +103,7 @@ struct vm_config {
 	const struct backend_ops *backend;
 	int console_in;			/* fd for SCLP console input, -1: none */
 	int console_out;		/* fd for SCLP console output */
+	bool qtest;			/* -accel qtest: no vCPU runs, virtual clock */
 };
 
 struct vm {
@@ -93,14 +124,53 @@ struct vm {
 	uint64_t end_psw_mask, end_psw_addr;	/* for VM_END_DISABLED_WAIT */
 	char end_msg[160];
 	bool reboot_allowed;		/* DIAG 0x308 re-IPL restarts the guest */
+
+	/* Control plane (vmm/mainloop.c, vmm/qmp.c, vmm/qtest.c). */
+	struct mainloop *loop;		/* run by vm_run() on the main thread */
+	struct portio_bus *portio;	/* devices/portio.c */
+	bool qtest;			/* no vCPU threads; loop clock is virtual */
+	bool pause_requested;		/* vm->lock; see vm_pause() */
+	pthread_cond_t pause_cond;	/* a vCPU acknowledged the pause */
+	vm_event_fn *event_fn;		/* loop thread only */
+	void *event_opaque;
+	vm_boot_fn *boot_fn;
+	void *boot_opaque;
 };
 
 /* Lifetime. On failure *err is set (caller frees) and -errno returned. */
 int vm_create(struct vm **out, const struct vm_config *cfg, char **err);
 void vm_destroy(struct vm *vm);
 
-/* Run all vCPUs (CPU 0 started at its current PSW); block until the VM ends. */
+/*
+ * Start the vCPU threads (CPU 0 started at its current PSW; none under
+ * qtest) and run vm->loop on the calling (main) thread until the VM ends;
+ * then join the threads and report SHUTDOWN.
+ */
 enum vm_end vm_run(struct vm *vm);
+
+/*
+ * Pause every vCPU thread and wait until each has acknowledged at a
+ * quiescent point, so register and storage state are stable afterwards.
+ * Works before vm_run() too (-S: the threads start paused).  Returns true
+ * if the VM was running.  Loop thread only (it blocks until the acks).
+ */
+bool vm_pause(struct vm *vm);
+/* Let paused vCPUs go on; true if the VM was paused. */
+bool vm_resume(struct vm *vm);
+bool vm_is_paused(struct vm *vm);
+/*
+ * QMP system_reset: pause, clear-reset every CPU, reset the SCLP, reload
+ * the guest through boot_fn, start CPU 0, report RESET and resume if it was
+ * running.  0 or -errno with *err set.
+ */
+int vm_system_reset(struct vm *vm, const char *reason, char **err);
+/* QMP system_powerdown: SCLP signal quiesce and a POWERDOWN event. */
+int vm_system_powerdown(struct vm *vm);
+/* Report an event to the sink (loop thread only). */
+void vm_emit_event(struct vm *vm, enum vm_event_type type, bool guest,
+		   const char *reason);
+void vm_set_event_sink(struct vm *vm, vm_event_fn *fn, void *opaque);
+void vm_set_boot_hook(struct vm *vm, vm_boot_fn *fn, void *opaque);
 
 /* End the VM (first call wins); wakes and kicks every vCPU. Any thread. */
 void vm_request_end(struct vm *vm, enum vm_end why, const char *fmt, ...)

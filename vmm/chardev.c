@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Control-plane sockets (see chardev.h): endpoint parsing, listen/connect,
+ * and buffered non-blocking connections on the main loop.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "vmm/chardev.h"
+#include "vmm/error.h"
+#include "vmm/mainloop.h"
+
+/* ---- endpoint syntax ------------------------------------------------ */
+
+static int parse_onoff(const char *opt, const char *val, bool *out, char **err)
+{
+	if (!strcmp(val, "on") || !strcmp(val, "yes") || !strcmp(val, "true")) {
+		*out = true;
+		return 0;
+	}
+	if (!strcmp(val, "off") || !strcmp(val, "no") || !strcmp(val, "false")) {
+		*out = false;
+		return 0;
+	}
+	error_setf(err, "'%s' expects on or off, not '%s'", opt, val);
+	return -EINVAL;
+}
+
+int chr_spec_parse(struct chr_spec *spec, const char *text, char **err)
+{
+	char buf[256], *opts, *addr, *item, *save = NULL;
+	int rc = 0;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->wait = true;
+	if (strlen(text) >= sizeof(buf)) {
+		error_setf(err, "'%s': too long", text);
+		return -EINVAL;
+	}
+	strcpy(buf, text);
+	opts = strchr(buf, ',');
+	if (opts)
+		*opts++ = '\0';
+
+	if (!strncmp(buf, "unix:", 5)) {
+		addr = buf + 5;
+		spec->is_unix = true;
+		if (!*addr || strlen(addr) >= sizeof(spec->path)) {
+			error_setf(err, "'%s': bad unix socket path", text);
+			return -EINVAL;
+		}
+		strcpy(spec->path, addr);
+	} else if (!strncmp(buf, "tcp:", 4)) {
+		char *colon;
+
+		addr = buf + 4;
+		colon = strrchr(addr, ':');
+		if (!colon || !colon[1] || strlen(colon + 1) >= sizeof(spec->port) ||
+		    (size_t)(colon - addr) >= sizeof(spec->host)) {
+			error_setf(err, "'%s': expected tcp:HOST:PORT", text);
+			return -EINVAL;
+		}
+		*colon = '\0';
+		strcpy(spec->host, *addr ? addr : "127.0.0.1");
+		strcpy(spec->port, colon + 1);
+	} else {
+		error_setf(err, "'%s': expected unix:PATH or tcp:HOST:PORT", text);
+		return -EINVAL;
+	}
+
+	for (item = opts ? strtok_r(opts, ",", &save) : NULL; item && !rc;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+
+		if (eq)
+			*eq++ = '\0';
+		if (!strcmp(item, "server"))
+			rc = eq ? parse_onoff("server", eq, &spec->server, err)
+				: (spec->server = true, 0);
+		else if (!strcmp(item, "wait"))
+			rc = eq ? parse_onoff("wait", eq, &spec->wait, err)
+				: (spec->wait = true, 0);
+		else if (!strcmp(item, "nowait") && !eq)
+			spec->wait = false;
+		else {
+			error_setf(err, "'%s': unsupported option '%s' (server, "
+				   "wait)", text, item);
+			rc = -EINVAL;
+		}
+	}
+	return rc;
+}
+
+/* ---- sockets ---------------------------------------------------------- */
+
+static int make_unix_addr(const struct chr_spec *spec, struct sockaddr_un *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	memcpy(sa->sun_path, spec->path, strlen(spec->path));
+	return socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+}
+
+static int tcp_socket(const struct chr_spec *spec, bool server, char **err)
+{
+	struct addrinfo hints = {
+		.ai_family = AF_UNSPEC,
+		.ai_socktype = SOCK_STREAM,
+		.ai_flags = server ? AI_PASSIVE : 0,
+	}, *res, *ai;
+	int fd = -1, e = 0, rc;
+
+	rc = getaddrinfo(spec->host, spec->port, &hints, &res);
+	if (rc) {
+		error_setf(err, "tcp:%s:%s: %s", spec->host, spec->port,
+			   gai_strerror(rc));
+		return -EINVAL;
+	}
+	for (ai = res; ai; ai = ai->ai_next) {
+		int one = 1;
+
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+			    ai->ai_protocol);
+		if (fd < 0) {
+			e = errno;
+			continue;
+		}
+		if (server) {
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+			if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+			    listen(fd, 8) == 0)
+				break;
+		} else if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+			break;
+		}
+		e = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0) {
+		error_setf(err, "tcp:%s:%s: %s", spec->host, spec->port,
+			   strerror(e ? e : EINVAL));
+		return -(e ? e : EINVAL);
+	}
+	return fd;
+}
+
+int chr_listen(const struct chr_spec *spec, char **err)
+{
+	struct sockaddr_un sa;
+	int fd, e;
+
+	if (!spec->is_unix)
+		return tcp_socket(spec, true, err);
+	fd = make_unix_addr(spec, &sa);
+	if (fd < 0)
+		goto fail;
+	unlink(spec->path);	/* a stale socket from an earlier run */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 8) < 0)
+		goto fail;
+	return fd;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	error_setf(err, "unix:%s: %s", spec->path, strerror(e));
+	return -e;
+}
+
+int chr_connect(const struct chr_spec *spec, char **err)
+{
+	struct sockaddr_un sa;
+	int fd, e;
+
+	if (!spec->is_unix)
+		return tcp_socket(spec, false, err);
+	fd = make_unix_addr(spec, &sa);
+	if (fd < 0)
+		goto fail;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		goto fail;
+	return fd;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	error_setf(err, "unix:%s: %s", spec->path, strerror(e));
+	return -e;
+}
+
+int chr_accept(int listen_fd)
+{
+	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* ---- connections -------------------------------------------------------- */
+
+struct chr_conn {
+	struct mainloop *ml;
+	int fd;
+	bool dead;		/* write failed or queue overflowed */
+	bool want_out;		/* EPOLLOUT armed */
+	chr_input_fn *fn;
+	void *opaque;
+	uint8_t *out;		/* queued output [out_start, out_len) */
+	size_t out_start, out_len, out_cap;
+};
+
+/*
+ * A peer we cannot write to is shut down: epoll then reports the socket
+ * readable, read() returns 0, and the owner sees the usual disconnect.
+ */
+static void kill_conn(struct chr_conn *c)
+{
+	if (c->dead)
+		return;
+	c->dead = true;
+	shutdown(c->fd, SHUT_RDWR);
+	c->out_start = c->out_len = 0;
+}
+
+static void set_want_out(struct chr_conn *c, bool on)
+{
+	if (c->want_out == on)
+		return;
+	c->want_out = on;
+	mainloop_mod_fd(c->ml, c->fd, EPOLLIN | (on ? EPOLLOUT : 0));
+}
+
+static void try_write(struct chr_conn *c)
+{
+	while (c->out_start < c->out_len) {
+		ssize_t n = send(c->fd, c->out + c->out_start,
+				 c->out_len - c->out_start, MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				kill_conn(c);
+			break;
+		}
+		c->out_start += (size_t)n;
+	}
+	if (c->out_start == c->out_len)
+		c->out_start = c->out_len = 0;
+	set_want_out(c, !c->dead && c->out_len > 0);
+}
+
+static void conn_event(void *opaque, int fd, uint32_t events)
+{
+	struct chr_conn *c = opaque;
+	uint8_t buf[4096];
+	ssize_t n;
+
+	(void)fd;
+	if (events & EPOLLOUT)
+		try_write(c);
+	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		return;
+	n = recv(c->fd, buf, sizeof(buf), 0);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+		return;
+	/* The callback may free c: touch nothing after it. */
+	c->fn(c->opaque, c, buf, n > 0 ? (size_t)n : 0);
+}
+
+struct chr_conn *chr_conn_new(struct mainloop *ml, int fd,
+			      chr_input_fn *fn, void *opaque)
+{
+	struct chr_conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->ml = ml;
+	c->fd = fd;
+	c->fn = fn;
+	c->opaque = opaque;
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	if (mainloop_add_fd(ml, fd, EPOLLIN, conn_event, c) < 0) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+bool chr_conn_write(struct chr_conn *c, const void *buf, size_t len)
+{
+	if (c->dead)
+		return false;
+	if (c->out_len - c->out_start + len > CHR_OUT_MAX) {
+		kill_conn(c);		/* it stopped reading: drop it */
+		return false;
+	}
+	if (c->out_len + len > c->out_cap) {
+		size_t pending = c->out_len - c->out_start, cap = c->out_cap ? c->out_cap : 4096;
+		uint8_t *n;
+
+		memmove(c->out, c->out + c->out_start, pending);
+		c->out_start = 0;
+		c->out_len = pending;
+		while (cap < pending + len)
+			cap *= 2;
+		if (cap != c->out_cap) {
+			n = realloc(c->out, cap);
+			if (!n) {
+				kill_conn(c);
+				return false;
+			}
+			c->out = n;
+			c->out_cap = cap;
+		}
+	}
+	memcpy(c->out + c->out_len, buf, len);
+	c->out_len += len;
+	try_write(c);
+	return !c->dead;
+}
+
+bool chr_conn_printf(struct chr_conn *c, const char *fmt, ...)
+{
+	char small[256], *p = small;
+	va_list ap;
+	int n;
+	bool ok;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return false;
+	if ((size_t)n >= sizeof(small)) {
+		va_start(ap, fmt);
+		n = vasprintf(&p, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return false;
+	}
+	ok = chr_conn_write(c, p, (size_t)n);
+	if (p != small)
+		free(p);
+	return ok;
+}
+
+bool chr_conn_dead(const struct chr_conn *c)
+{
+	return c->dead;
+}
+
+void chr_conn_flush(struct chr_conn *c, int timeout_ms)
+{
+	while (!c->dead && c->out_len > c->out_start) {
+		struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
+
+		if (poll(&pfd, 1, timeout_ms) <= 0)
+			break;
+		try_write(c);
+	}
+}
+
+void chr_conn_free(struct chr_conn *c)
+{
+	if (!c)
+		return;
+	mainloop_del_fd(c->ml, c->fd);
+	close(c->fd);
+	free(c->out);
+	free(c);
+}
