@@ -30,6 +30,19 @@ const uint8_t insn_ext_kind[256] = {
 #undef B1
 #undef B5
 
+#define NIB(op) [op] = { 48, 0x0f }
+#define B1(op) [op] = { 48, 0xff }
+#define B5(op) [op] = { 16, 0xff }
+const struct insn_ext_field insn_ext_field[256] = {
+	NIB(0xA5), NIB(0xA7), NIB(0xC0), NIB(0xC2), NIB(0xC4), NIB(0xC6),
+	NIB(0xC8), NIB(0xCC),
+	B1(0x01), B1(0xB2), B1(0xB3), B1(0xB9), B1(0xE5),
+	B5(0xE3), B5(0xE6), B5(0xE7), B5(0xEB), B5(0xEC), B5(0xED),
+};
+#undef NIB
+#undef B1
+#undef B5
+
 static const struct insn_table *const all_tables[] = {
 	&insn_table_arith,
 	&insn_table_branch,
@@ -43,8 +56,18 @@ static insn_fn *dispatch[65536];
 static const char *names[65536];
 static pthread_once_t dispatch_once = PTHREAD_ONCE_INIT;
 
+/* Every opcode no table defines: an operation exception (PoP "Operation
+ * Exception"), so the run loop needs no NULL check. */
+static void op_unassigned(struct s390_cpu *cpu, uint64_t insn)
+{
+	(void)insn;
+	cpu_pgm(cpu, PGM_OPERATION);
+}
+
 static void build_dispatch(void)
 {
+	for (size_t i = 0; i < 65536; i++)
+		dispatch[i] = op_unassigned;
 	for (size_t t = 0; t < sizeof(all_tables) / sizeof(all_tables[0]); t++) {
 		const struct insn_table *tab = all_tables[t];
 
@@ -57,7 +80,7 @@ static void build_dispatch(void)
 					d->opc, d->name);
 				abort();
 			}
-			if (dispatch[d->opc]) {
+			if (dispatch[d->opc] != op_unassigned) {
 				fprintf(stderr, "minivmm: opcode %04x defined twice (%s, %s)\n",
 					d->opc, names[d->opc], d->name);
 				abort();
@@ -76,7 +99,8 @@ static inline void decode_init(void)
 insn_fn *insn_lookup(uint64_t insn)
 {
 	decode_init();
-	return dispatch[insn_opc(insn)];
+	insn_fn *fn = dispatch[insn_opc(insn)];
+	return fn == op_unassigned ? NULL : fn;
 }
 
 const char *insn_name(uint64_t insn)

@@ -120,13 +120,13 @@ static void link_bal(struct s390_cpu *cpu, unsigned r1, uint64_t next)
 static void branch_set_mode(struct s390_cpu *cpu, uint64_t op2)
 {
 	if (op2 & 1) {
-		cpu->psw_mask |= PSW_MASK_EA | PSW_MASK_BA;
+		cpu_set_amode(cpu, PSW_MASK_EA | PSW_MASK_BA);
 		cpu->psw_addr = op2 & ~1ULL;
 	} else if (op2 & 0x80000000ULL) {
-		cpu->psw_mask = (cpu->psw_mask & ~PSW_MASK_EA) | PSW_MASK_BA;
+		cpu_set_amode(cpu, PSW_MASK_BA);
 		cpu->psw_addr = op2 & 0x7fffffffULL;
 	} else {
-		cpu->psw_mask &= ~(PSW_MASK_EA | PSW_MASK_BA);
+		cpu_set_amode(cpu, 0);
 		cpu->psw_addr = op2 & 0xffffffULL;
 	}
 }
@@ -561,7 +561,7 @@ static void set_mode(struct s390_cpu *cpu, uint64_t ea_ba, uint64_t limit)
 {
 	if (cpu->insn_addr & ~limit)
 		cpu_pgm(cpu, PGM_SPECIFICATION);
-	cpu->psw_mask = (cpu->psw_mask & ~PSW_MASK_64) | ea_ba;
+	cpu_set_amode(cpu, ea_ba);
 	cpu->psw_addr = cpu_wrap(cpu, cpu->psw_addr);
 }
 

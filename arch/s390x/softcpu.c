@@ -111,6 +111,8 @@ static inline bool low_addr_protected(uint64_t real)
 
 void cpu_tlb_flush(struct s390_cpu *cpu)
 {
+	cpu->ipage = SOFT_TLB_INVALID;
+	cpu->ihost = NULL;
 	for (int a = 0; a < 3; a++)
 		for (int i = 0; i < SOFT_TLB_SIZE; i++)
 			cpu->tlb[a][i].tag = SOFT_TLB_INVALID;
@@ -136,6 +138,9 @@ void soft_tlb_flush_all(struct soft_vm *svm)
 uint8_t *cpu_ptr_slow(struct s390_cpu *cpu, uint64_t addr, unsigned len,
 		      enum cpu_access acc)
 {
+	/* An exception while fetching an instruction has ILC 0. */
+	if (acc == ACC_IFETCH)
+		cpu->ilen = 0;
 	if (__builtin_expect(cpu->psw_mask & PSW_MASK_DAT, 0))
 		cpu_dat_unsupported(cpu);
 
@@ -240,44 +245,6 @@ static inline bool in_page(uint64_t addr, unsigned len)
 	return (addr & 0xfff) + len <= 4096;
 }
 
-uint8_t cpu_ld8(struct s390_cpu *cpu, uint64_t addr)
-{
-	return *cpu_ptr(cpu, addr, 1, ACC_FETCH);
-}
-
-#define DEFINE_LD(bits)							\
-uint##bits##_t cpu_ld##bits(struct s390_cpu *cpu, uint64_t addr)	\
-{									\
-	uint8_t b[bits / 8];						\
-	if (in_page(addr, bits / 8))					\
-		return be##bits##_ld(cpu_ptr(cpu, addr, bits / 8, ACC_FETCH)); \
-	cpu_ld_bytes(cpu, addr, b, bits / 8);				\
-	return be##bits##_ld(b);					\
-}
-DEFINE_LD(16)
-DEFINE_LD(32)
-DEFINE_LD(64)
-
-void cpu_st8(struct s390_cpu *cpu, uint64_t addr, uint8_t v)
-{
-	*cpu_ptr(cpu, addr, 1, ACC_STORE) = v;
-}
-
-#define DEFINE_ST(bits)							\
-void cpu_st##bits(struct s390_cpu *cpu, uint64_t addr, uint##bits##_t v) \
-{									\
-	uint8_t b[bits / 8];						\
-	if (in_page(addr, bits / 8)) {					\
-		be##bits##_st(cpu_ptr(cpu, addr, bits / 8, ACC_STORE), v); \
-		return;							\
-	}								\
-	be##bits##_st(b, v);						\
-	cpu_st_bytes(cpu, addr, b, bits / 8);				\
-}
-DEFINE_ST(16)
-DEFINE_ST(32)
-DEFINE_ST(64)
-
 uint8_t *cpu_real_ptr(struct s390_cpu *cpu, uint64_t real, unsigned len,
 		      bool store)
 {
@@ -322,6 +289,7 @@ void cpu_load_psw(struct s390_cpu *cpu, uint64_t mask, uint64_t addr)
 	if ((cpu->psw_mask ^ mask) & (PSW_MASK_KEY | PSW_MASK_DAT | PSW_MASK_ASC))
 		cpu_tlb_flush(cpu);
 	cpu->psw_mask = mask & ~PSW_MASK_CC;
+	cpu->amask = psw_amask(mask);
 	cpu->cc = (unsigned)((mask & PSW_MASK_CC) >> PSW_SHIFT_CC);
 	cpu->psw_addr = addr;
 	cpu_attention(cpu);
@@ -817,25 +785,32 @@ int soft_sigp_kernel(struct s390_cpu *cpu, uint8_t order, uint16_t dst,
 
 /* ---- The run loop ------------------------------------------------- */
 
-static inline uint64_t fetch(struct s390_cpu *cpu, uint64_t addr,
-			     unsigned *lenp)
+/* The clock comparator or CPU timer may have become pending. */
+static void check_timers(struct s390_cpu *cpu)
 {
-	if (addr & 1)
-		cpu_pgm(cpu, PGM_SPECIFICATION);
-	/* Common case: eight bytes readable within the page in one load
-	 * (the page is wholly in storage once its TLB entry exists). */
-	if ((addr & 0xfff) <= 4096 - 8) {
-		const uint8_t *p = cpu_ptr(cpu, addr, 2, ACC_IFETCH);
-		unsigned len = insn_length(p[0]);
-		uint64_t raw = be64_ld(p);
+	if ((cpu->psw_mask & PSW_MASK_EXT) &&
+	    (cpu->cr[0] & (CR0_CLOCK_COMP | CR0_CPU_TIMER))) {
+		uint64_t tod = cpu_tod(cpu);
+		if (((cpu->cr[0] & CR0_CLOCK_COMP) && ckc_pending(cpu, tod)) ||
+		    ((cpu->cr[0] & CR0_CPU_TIMER) && cputm_pending(cpu, tod)))
+			cpu_attention(cpu);
+	}
+}
 
-		*lenp = len;
-		return raw & (~0ULL << (64 - 8 * len));
+/* Instruction fetch outside the cached code page, or near its end. */
+static uint64_t fetch_slow(struct s390_cpu *cpu, uint64_t addr, unsigned *lenp)
+{
+	if (addr & 1) {
+		cpu->ilen = 0;	/* recognized at fetch: ILC 0 */
+		cpu_pgm(cpu, PGM_SPECIFICATION);
 	}
 	const uint8_t *p = cpu_ptr(cpu, addr, 2, ACC_IFETCH);
 	unsigned len = insn_length(p[0]);
 	uint64_t insn = (uint64_t)be16_ld(p) << 48;
 
+	/* Make this the current code page (cpu_ptr made it a TLB entry). */
+	cpu->ipage = addr & ~0xfffULL;
+	cpu->ihost = p - (addr & 0xfff);
 	for (unsigned off = 2; off < len; off += 2) {
 		uint64_t a = cpu_wrap(cpu, addr + off);
 		p = cpu_ptr(cpu, a, 2, ACC_IFETCH);
@@ -843,6 +818,25 @@ static inline uint64_t fetch(struct s390_cpu *cpu, uint64_t addr,
 	}
 	*lenp = len;
 	return insn;
+}
+
+/* Instruction fetch.  The common case, eight bytes readable inside the
+ * current code page, is one compare and one load; the length comes from
+ * the first two bits (insn_length). */
+static inline uint64_t fetch(struct s390_cpu *cpu, uint64_t addr,
+			     unsigned *lenp)
+{
+	uint64_t off = addr & 0xfff;
+
+	/* The page and the odd bit in one compare (ipage is even). */
+	if (__builtin_expect(((addr & ~0xffeULL) == cpu->ipage) & (off <= 4096 - 8), 1)) {
+		uint64_t raw = be64_ld(cpu->ihost + off);
+		unsigned len = insn_length((uint8_t)(raw >> 56));
+
+		*lenp = len;
+		return raw & (~0ULL << (64 - 8 * len));
+	}
+	return fetch_slow(cpu, addr, lenp);
 }
 
 _Noreturn void cpu_data_exception(struct s390_cpu *cpu, uint8_t dxc)
@@ -873,52 +867,50 @@ void cpu_execute_target(struct s390_cpu *cpu, uint64_t insn,
 static uint64_t cpu_loop(struct s390_cpu *cpu, uint64_t limit, bool *exited)
 {
 	insn_fn *const *tab = insn_dispatch_table();
-	uint64_t start = cpu->icount;
-	unsigned slice = TIMER_SLICE;
 
 	*exited = false;
 	cpu->exit_pending = false;
+	cpu->budget = limit;
 	if (setjmp(cpu->jmp)) {
 		/* A program interruption was delivered, or the CPU exits. */
 		cpu->in_execute = false;
 		if (cpu->exit_pending) {
 			cpu->exit_pending = false;
 			*exited = true;
-			return cpu->icount - start;
+			goto out;
 		}
-		cpu->icount++;
+		cpu->budget--;
 	}
-	while (cpu->icount - start < limit) {
-		if (atomic_load_explicit(&cpu->attention, memory_order_acquire))
+	/*
+	 * Everything that is not "execute the next instruction" (a pending
+	 * interruption, a kick, a stop, the wait state, which cpu_load_psw()
+	 * can only enter by raising attention) hides behind one flag; the
+	 * timers are looked at every TIMER_SLICE instructions.
+	 */
+	while (cpu->budget) {
+		if (__builtin_expect(atomic_load_explicit(&cpu->attention,
+							  memory_order_acquire), 0)) {
 			service_attention(cpu);
-		if (cpu->psw_mask & PSW_MASK_WAIT) {
-			cpu_wait(cpu);
-			continue;
-		}
-		if (--slice == 0) {
-			slice = TIMER_SLICE;
-			if ((cpu->psw_mask & PSW_MASK_EXT) &&
-			    (cpu->cr[0] & (CR0_CLOCK_COMP | CR0_CPU_TIMER))) {
-				uint64_t tod = cpu_tod(cpu);
-				if (((cpu->cr[0] & CR0_CLOCK_COMP) && ckc_pending(cpu, tod)) ||
-				    ((cpu->cr[0] & CR0_CPU_TIMER) && cputm_pending(cpu, tod)))
-					cpu_attention(cpu);
+			if (cpu->psw_mask & PSW_MASK_WAIT) {
+				cpu_wait(cpu);
+				continue;
 			}
 		}
+		if (__builtin_expect((cpu->budget % TIMER_SLICE) == 0, 0))
+			check_timers(cpu);
 
 		unsigned len;
-		cpu->insn_addr = cpu->psw_addr;
-		cpu->ilen = 0;
-		uint64_t insn = fetch(cpu, cpu->insn_addr, &len);
+		uint64_t addr = cpu->psw_addr;
+		cpu->insn_addr = addr;
+		uint64_t insn = fetch(cpu, addr, &len);
 		cpu->ilen = len;
-		cpu->psw_addr = cpu_wrap(cpu, cpu->insn_addr + len);
-		insn_fn *fn = tab[insn_opc(insn)];
-		if (!fn)
-			cpu_pgm(cpu, PGM_OPERATION);
-		fn(cpu, insn);
-		cpu->icount++;
+		cpu->psw_addr = cpu_wrap(cpu, addr + len);
+		tab[insn_opc(insn)](cpu, insn);
+		cpu->budget--;
 	}
-	return cpu->icount - start;
+out:
+	cpu->icount += limit - cpu->budget;
+	return limit - cpu->budget;
 }
 
 /* ---- kvm_run synchronisation ------------------------------------- */
@@ -998,6 +990,7 @@ void soft_cpu_initial_reset(struct s390_cpu *cpu)
 {
 	soft_cpu_reset(cpu);
 	cpu->psw_mask = 0;
+	cpu->amask = psw_amask(0);
 	cpu->psw_addr = 0;
 	cpu->cc = 0;
 	cpu->prefix = 0;

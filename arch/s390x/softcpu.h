@@ -64,6 +64,7 @@ struct s390_cpu {
 	uint32_t fpc;
 	uint64_t psw_mask;	/* condition code kept in cc, not here */
 	uint64_t psw_addr;
+	uint64_t amask;		/* address mask of the PSW's addressing mode */
 	unsigned int cc;
 	uint32_t prefix;
 	uint32_t todpr;
@@ -111,8 +112,14 @@ struct s390_cpu {
 		uintptr_t addend;	/* host address - logical address */
 	} tlb[3][SOFT_TLB_SIZE];
 	uint64_t tlb_gen;		/* svm->tlb_gen this TLB is current for */
+	/* The page instructions are fetched from: its logical address and
+	 * host address (a copy of its ACC_IFETCH TLB entry). */
+	uint64_t ipage;
+	const uint8_t *ihost;
 
-	/* Statistics. */
+	/* Instructions left before the run loop returns (softcpu_step) and
+	 * the count executed so far (statistics). */
+	uint64_t budget;
 	uint64_t icount;
 };
 
@@ -134,11 +141,22 @@ static inline void cpu_require_supervisor(struct s390_cpu *cpu)
 /* Effective address arithmetic in the current addressing mode. */
 static inline uint64_t cpu_wrap(const struct s390_cpu *cpu, uint64_t a)
 {
-	if (cpu->psw_mask & PSW_MASK_EA)
-		return a;
-	if (cpu->psw_mask & PSW_MASK_BA)
-		return a & 0x7fffffffULL;
-	return a & 0xffffffULL;
+	return a & cpu->amask;
+}
+
+/* The address mask for the addressing mode of a PSW mask. */
+static inline uint64_t psw_amask(uint64_t psw_mask)
+{
+	if (psw_mask & PSW_MASK_EA)
+		return ~0ULL;
+	return (psw_mask & PSW_MASK_BA) ? 0x7fffffffULL : 0xffffffULL;
+}
+
+/* Change the addressing mode (EA/BA bits) of the current PSW. */
+static inline void cpu_set_amode(struct s390_cpu *cpu, uint64_t ea_ba)
+{
+	cpu->psw_mask = (cpu->psw_mask & ~(PSW_MASK_EA | PSW_MASK_BA)) | ea_ba;
+	cpu->amask = psw_amask(cpu->psw_mask);
 }
 
 static inline uint64_t cpu_ea(const struct s390_cpu *cpu, unsigned x,
@@ -180,19 +198,49 @@ uint64_t cpu_abs(struct s390_cpu *cpu, uint64_t addr, enum cpu_access acc);
 void cpu_check_range(struct s390_cpu *cpu, uint64_t addr, uint64_t len,
 		     enum cpu_access acc);
 
-uint8_t cpu_ld8(struct s390_cpu *cpu, uint64_t addr);
-uint16_t cpu_ld16(struct s390_cpu *cpu, uint64_t addr);
-uint32_t cpu_ld32(struct s390_cpu *cpu, uint64_t addr);
-uint64_t cpu_ld64(struct s390_cpu *cpu, uint64_t addr);
-void cpu_st8(struct s390_cpu *cpu, uint64_t addr, uint8_t v);
-void cpu_st16(struct s390_cpu *cpu, uint64_t addr, uint16_t v);
-void cpu_st32(struct s390_cpu *cpu, uint64_t addr, uint32_t v);
-void cpu_st64(struct s390_cpu *cpu, uint64_t addr, uint64_t v);
 /* Byte-string copies between logical storage and a host buffer; the
  * logical range may cross pages and wraps in the addressing mode. */
 void cpu_ld_bytes(struct s390_cpu *cpu, uint64_t addr, void *buf, uint64_t len);
 void cpu_st_bytes(struct s390_cpu *cpu, uint64_t addr, const void *buf,
 		  uint64_t len);
+
+/* Typed big-endian loads and stores; inline so the TLB hit is a few
+ * instructions, out of line (byte strings) only across a page end. */
+static inline uint8_t cpu_ld8(struct s390_cpu *cpu, uint64_t addr)
+{
+	return *cpu_ptr(cpu, addr, 1, ACC_FETCH);
+}
+
+static inline void cpu_st8(struct s390_cpu *cpu, uint64_t addr, uint8_t v)
+{
+	*cpu_ptr(cpu, addr, 1, ACC_STORE) = v;
+}
+
+#define CPU_DEFINE_LD_ST(bits)						\
+static inline uint##bits##_t cpu_ld##bits(struct s390_cpu *cpu,	\
+					   uint64_t addr)		\
+{									\
+	uint8_t b[bits / 8];						\
+	if ((addr & 0xfff) + bits / 8 <= 4096)				\
+		return be##bits##_ld(cpu_ptr(cpu, addr, bits / 8, ACC_FETCH)); \
+	cpu_ld_bytes(cpu, addr, b, bits / 8);				\
+	return be##bits##_ld(b);					\
+}									\
+static inline void cpu_st##bits(struct s390_cpu *cpu, uint64_t addr,	\
+				uint##bits##_t v)			\
+{									\
+	uint8_t b[bits / 8];						\
+	if ((addr & 0xfff) + bits / 8 <= 4096) {			\
+		be##bits##_st(cpu_ptr(cpu, addr, bits / 8, ACC_STORE), v); \
+		return;							\
+	}								\
+	be##bits##_st(b, v);						\
+	cpu_st_bytes(cpu, addr, b, bits / 8);				\
+}
+CPU_DEFINE_LD_ST(16)
+CPU_DEFINE_LD_ST(32)
+CPU_DEFINE_LD_ST(64)
+#undef CPU_DEFINE_LD_ST
 
 /* Real/absolute storage (for lowcore and store status): no DAT, no key
  * checks; bounds are still checked (addressing exception). */
@@ -271,6 +319,12 @@ enum insn_ext_kind {
 	EXT_BYTE5,	/* bits 40-47 */
 };
 extern const uint8_t insn_ext_kind[256];
+/* Per primary opcode: where its extension is (shift) and how wide (mask),
+ * so that the opcode key is computed without branches. */
+struct insn_ext_field {
+	uint8_t shift, mask;
+};
+extern const struct insn_ext_field insn_ext_field[256];
 
 static inline unsigned int insn_length(uint8_t first_byte)
 {
@@ -280,17 +334,9 @@ static inline unsigned int insn_length(uint8_t first_byte)
 static inline uint16_t insn_opc(uint64_t insn)
 {
 	uint8_t op = insn >> 56;
+	const struct insn_ext_field f = insn_ext_field[op];
 
-	switch (insn_ext_kind[op]) {
-	case EXT_NIBBLE:
-		return (uint16_t)(op << 8 | ((insn >> 48) & 0x0f));
-	case EXT_BYTE1:
-		return (uint16_t)(op << 8 | ((insn >> 48) & 0xff));
-	case EXT_BYTE5:
-		return (uint16_t)(op << 8 | ((insn >> 16) & 0xff));
-	default:
-		return (uint16_t)(op << 8);
-	}
+	return (uint16_t)(op << 8 | ((insn >> f.shift) & f.mask));
 }
 insn_fn *insn_lookup(uint64_t insn);
 const char *insn_name(uint64_t insn);
