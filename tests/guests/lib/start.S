@@ -39,15 +39,15 @@ _start:
 	lghi	%r0, 0
 	stg	%r0, 0(%r15)
 
-	/* Clear .bss (8-byte aligned by the linker script). */
+	/* Clear .bss with MOVE LONG EXTENDED: no source (length 0), pad
+	 * byte 0; CC 3 means "not finished yet, execute again". */
 	larl	%r2, __bss_start
 	larl	%r3, __bss_end
-1:	clgr	%r2, %r3
-	jhe	2f
-	stg	%r0, 0(%r2)
-	aghi	%r2, 8
-	j	1b
-2:
+	sgr	%r3, %r2
+	lghi	%r4, 0
+	lghi	%r5, 0
+1:	mvcle	%r2, %r4, 0
+	jo	1b
 	/* CPU 0's stack is recorded for symmetry with the secondaries. */
 	larl	%r1, cpu_stack_top
 	larl	%r2, stack0 + STACK_SIZE
