@@ -16,20 +16,8 @@
 
 #include "arch/s390x/softcpu.h"
 
-/* Where each primary opcode keeps its extended opcode. */
-#define NIB(op) [op] = EXT_NIBBLE
-#define B1(op) [op] = EXT_BYTE1
-#define B5(op) [op] = EXT_BYTE5
-const uint8_t insn_ext_kind[256] = {
-	NIB(0xA5), NIB(0xA7), NIB(0xC0), NIB(0xC2), NIB(0xC4), NIB(0xC6),
-	NIB(0xC8), NIB(0xCC),
-	B1(0x01), B1(0xB2), B1(0xB3), B1(0xB9), B1(0xE5),
-	B5(0xE3), B5(0xE6), B5(0xE7), B5(0xEB), B5(0xEC), B5(0xED),
-};
-#undef NIB
-#undef B1
-#undef B5
-
+/* Where each primary opcode keeps its extended opcode: bits 12-15, the
+ * second byte, or the sixth byte; mask 0 for none. */
 #define NIB(op) [op] = { 48, 0x0f }
 #define B1(op) [op] = { 48, 0xff }
 #define B5(op) [op] = { 16, 0xff }
@@ -75,7 +63,7 @@ static void build_dispatch(void)
 			const struct insn_def *d = &tab->defs[i];
 			uint8_t op = d->opc >> 8;
 
-			if (insn_ext_kind[op] == EXT_NONE && (d->opc & 0xff)) {
+			if (insn_ext_field[op].mask == 0 && (d->opc & 0xff)) {
 				fprintf(stderr, "minivmm: bad opcode key %04x for %s\n",
 					d->opc, d->name);
 				abort();

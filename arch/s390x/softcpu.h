@@ -312,13 +312,6 @@ extern const struct insn_table insn_table_fp;		/* insn-fp.c */
 extern const struct insn_table insn_table_sys;		/* insn-sys.c */
 
 /* Decoder (decode.c). */
-enum insn_ext_kind {
-	EXT_NONE,
-	EXT_NIBBLE,	/* bits 12-15 */
-	EXT_BYTE1,	/* bits 8-15 */
-	EXT_BYTE5,	/* bits 40-47 */
-};
-extern const uint8_t insn_ext_kind[256];
 /* Per primary opcode: where its extension is (shift) and how wide (mask),
  * so that the opcode key is computed without branches. */
 struct insn_ext_field {
