@@ -12,6 +12,7 @@
 
 #include "arch/s390x/s390.h"
 #include "arch/s390x/sclp.h"
+#include "devices/css.h"
 #include "devices/portio.h"
 #include "vmm/error.h"
 #include "vmm/mainloop.h"
@@ -87,6 +88,8 @@ static void vm_free(struct vm *vm)
 	if (vm->sclp)
 		sclp_destroy(vm->sclp);
 	vm->sclp = NULL;
+	css_destroy(vm->css);
+	vm->css = NULL;
 	for (unsigned int i = 0; i < VM_MAX_CPUS; i++) {
 		struct vcpu *vcpu = vm->vcpus[i];
 
@@ -177,6 +180,10 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char **err)
 		if (rc < 0)
 			goto fail;
 	}
+
+	rc = css_create(&vm->css, vm, err);
+	if (rc < 0)
+		goto fail;
 
 	rc = sclp_create(&vm->sclp, vm, cfg->console_in, cfg->console_out, err);
 	if (rc < 0)

@@ -30,6 +30,7 @@
 #define VM_MEM_INCREMENT	(1ULL << 20)	/* SCLP storage increment */
 
 struct sclp;
+struct css;
 struct vm;
 struct mainloop;
 struct portio_bus;
@@ -117,6 +118,7 @@ struct vm {
 	char machine[64];
 
 	struct sclp *sclp;
+	struct css *css;		/* channel subsystem (devices/css.h) */
 
 	pthread_mutex_t lock;		/* vCPU states, end state */
 	pthread_cond_t cond;		/* signalled when the VM ends */

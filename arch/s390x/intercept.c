@@ -16,6 +16,7 @@
 #include "arch/s390x/intercept.h"
 #include "arch/s390x/s390.h"
 #include "arch/s390x/sclp.h"
+#include "devices/css.h"
 #include "vmm/endian.h"
 #include "vmm/vm.h"
 
@@ -97,61 +98,138 @@ static int handle_servc(struct vcpu *vcpu)
 }
 
 /*
- * Channel-subsystem instructions.  minivmm's channel subsystem has no
- * subchannels yet (devices arrive with the css), so every subchannel is
- * "not operational" (cc 3) and no channel report is pending.  The
- * subchannel-id operand is still checked the way the architecture
- * requires: bits 32-47 of GR1 must be zero but for the subchannel-set
- * id (bits 45-46) and the one bit 47, else an operand exception.
+ * Channel-subsystem instructions (PoP chapter 14).  The handlers decode
+ * operands and leave the semantics to devices/css.c, which returns the
+ * condition code or a negative program-interruption code.  Operand
+ * addresses are logical (real with DAT off, which is all the software
+ * CPU offers so far) and turned into absolute ones with the prefix.
+ * GR1 must hold a valid subsystem-identification word, else operand
+ * exception.
  */
-static int handle_subchannel_insn(struct vcpu *vcpu)
+static int css_result(struct vcpu *vcpu, int rc)
 {
-	uint32_t schid = (uint32_t)s390_gpr(vcpu, 1);
-
-	if (((schid >> 16) & ~0x0006U) != 0x0001)
-		return s390_program_interrupt(vcpu, PGM_OPERAND);
-	s390_set_cc(vcpu, 3);
+	if (rc < 0)
+		return s390_program_interrupt(vcpu, (uint16_t)-rc);
+	s390_set_cc(vcpu, (unsigned int)rc);
 	return 0;
 }
 
-/* STORE CHANNEL REPORT WORD: none pending: store zeros, cc 1. */
-static int handle_stcrw(struct vcpu *vcpu)
+/* The second-operand block of an S-format I/O instruction: aligned to
+ * `align`, within guest storage.  Returns the absolute address or a
+ * negative program-interruption code. */
+static int64_t css_operand(struct vcpu *vcpu, uint64_t len, uint64_t align)
 {
 	uint64_t a = s390_icpt_b2d2(vcpu);
-	uint32_t zero = 0;
 
-	if (a & 3)
-		return s390_program_interrupt(vcpu, PGM_SPECIFICATION);
-	if (vm_write(vcpu->vm, vm_real_to_abs(vcpu_prefix(vcpu), a), &zero, 4) < 0)
-		return s390_program_interrupt(vcpu, PGM_ADDRESSING);
-	s390_set_cc(vcpu, 1);
+	if (a & (align - 1))
+		return -PGM_SPECIFICATION;
+	a = vm_real_to_abs(vcpu_prefix(vcpu), a);
+	if (!vm_absolute(vcpu->vm, a, len))
+		return -PGM_ADDRESSING;
+	return (int64_t)a;
+}
+
+static int handle_subchannel_insn(struct vcpu *vcpu)
+{
+	struct css *css = vcpu->vm->css;
+	uint32_t schid = (uint32_t)s390_gpr(vcpu, 1);
+	uint8_t op = vcpu->run->s390_sieic.ipa & 0xff;
+	uint8_t buf[SCHIB_SIZE > ORB_SIZE ? SCHIB_SIZE : ORB_SIZE];
+	int64_t a;
+
+	if (!css_schid_valid(schid))
+		return s390_program_interrupt(vcpu, PGM_OPERAND);
+	switch (op) {
+	case 0x30:
+		return css_result(vcpu, css_csch(css, schid));
+	case 0x31:
+		return css_result(vcpu, css_hsch(css, schid));
+	case 0x38:
+		return css_result(vcpu, css_rsch(css, schid));
+	case 0x76:
+		return css_result(vcpu, css_xsch(css, schid));
+	case 0x32:	/* MSCH: SCHIB operand, word aligned */
+		if ((a = css_operand(vcpu, SCHIB_SIZE, 4)) < 0)
+			return s390_program_interrupt(vcpu, (uint16_t)-a);
+		vm_read(vcpu->vm, (uint64_t)a, buf, SCHIB_SIZE);
+		return css_result(vcpu, css_msch(css, schid, buf));
+	case 0x33:	/* SSCH: ORB operand, word aligned */
+		if ((a = css_operand(vcpu, ORB_SIZE, 4)) < 0)
+			return s390_program_interrupt(vcpu, (uint16_t)-a);
+		vm_read(vcpu->vm, (uint64_t)a, buf, ORB_SIZE);
+		return css_result(vcpu, css_ssch(css, schid, buf));
+	case 0x34:	/* STSCH: SCHIB stored, word aligned */
+	default: {
+		int rc;
+
+		if ((a = css_operand(vcpu, SCHIB_SIZE, 4)) < 0)
+			return s390_program_interrupt(vcpu, (uint16_t)-a);
+		rc = css_stsch(css, schid, buf);
+		if (rc == 0)
+			vm_write(vcpu->vm, (uint64_t)a, buf, SCHIB_SIZE);
+		return css_result(vcpu, rc);
+	}
+	}
+}
+
+/* STORE CHANNEL REPORT WORD: a CRW or zeros, cc 0 or 1. */
+static int handle_stcrw(struct vcpu *vcpu)
+{
+	int64_t a = css_operand(vcpu, CRW_SIZE, 4);
+	uint8_t crw[CRW_SIZE];
+	int cc;
+
+	if (a < 0)
+		return s390_program_interrupt(vcpu, (uint16_t)-a);
+	cc = css_stcrw(vcpu->vm->css, crw);
+	vm_write(vcpu->vm, (uint64_t)a, crw, CRW_SIZE);
+	s390_set_cc(vcpu, (unsigned int)cc);
 	return 0;
 }
 
-/* CHANNEL SUBSYSTEM CALL: with no channel subsystem model, every command
- * answers "command not supported" (response code 0x0002 in the response
- * block, whose offset is the request length). */
+/* SET CHANNEL MONITOR: operands in GR1 and GR2. */
+static int handle_schm(struct vcpu *vcpu)
+{
+	return css_result(vcpu, css_schm(vcpu->vm->css, s390_gpr(vcpu, 1),
+					 s390_gpr(vcpu, 2)));
+}
+
+/* RESET CHANNEL PATH: CHPID in GR1 bits 56-63, bits 32-55 zero. */
+static int handle_rchp(struct vcpu *vcpu)
+{
+	uint32_t gr1 = (uint32_t)s390_gpr(vcpu, 1);
+
+	if (gr1 & 0xffffff00U)
+		return s390_program_interrupt(vcpu, PGM_OPERAND);
+	return css_result(vcpu, css_rchp(vcpu->vm->css, (uint8_t)gr1));
+}
+
+/* SET ADDRESS LIMIT: the limit in GR1 is accepted but unused (ORB
+ * address-limit checking is not offered); bit 32 and bits 48-63 must be
+ * zero, else operand exception. */
+static int handle_sal(struct vcpu *vcpu)
+{
+	if ((uint32_t)s390_gpr(vcpu, 1) & 0x8000ffffU)
+		return s390_program_interrupt(vcpu, PGM_OPERAND);
+	return 0;
+}
+
+/* CHANNEL SUBSYSTEM CALL: R1 holds the 4K-aligned command block. */
 static int handle_chsc(struct vcpu *vcpu)
 {
 	uint32_t ipb = vcpu->run->s390_sieic.ipb;
 	unsigned int r1 = (ipb >> 20) & 0xf;
 	uint64_t a = vm_real_to_abs(vcpu_prefix(vcpu), s390_gpr(vcpu, r1));
-	uint8_t hdr[4];
+	uint8_t *block;
+	int rc;
 
 	if (a & 0xfff)
 		return s390_program_interrupt(vcpu, PGM_SPECIFICATION);
-	if (vm_read(vcpu->vm, a, hdr, 4) < 0)
+	block = vm_absolute(vcpu->vm, a, 4096);
+	if (!block)
 		return s390_program_interrupt(vcpu, PGM_ADDRESSING);
-	uint16_t len = be16_ld(hdr);
-	if (len < 16 || len > 4096 - 8)
-		return s390_program_interrupt(vcpu, PGM_OPERAND);
-	uint8_t resp[8] = { 0 };
-	be16_st(resp, 8);
-	be16_st(resp + 2, 0x0002);
-	if (vm_write(vcpu->vm, a + len, resp, sizeof(resp)) < 0)
-		return s390_program_interrupt(vcpu, PGM_ADDRESSING);
-	s390_set_cc(vcpu, 0);
-	return 0;
+	rc = css_chsc(vcpu->vm->css, block);
+	return css_result(vcpu, rc);
 }
 
 struct insn_handler {
@@ -167,8 +245,11 @@ static const struct insn_handler b2_handlers[] = {
 	{ 0x32, "MSCH", handle_subchannel_insn },
 	{ 0x33, "SSCH", handle_subchannel_insn },
 	{ 0x34, "STSCH", handle_subchannel_insn },
+	{ 0x37, "SAL", handle_sal },
 	{ 0x38, "RSCH", handle_subchannel_insn },
 	{ 0x39, "STCRW", handle_stcrw },
+	{ 0x3b, "RCHP", handle_rchp },
+	{ 0x3c, "SCHM", handle_schm },
 	{ 0x5f, "CHSC", handle_chsc },
 	{ 0x76, "XSCH", handle_subchannel_insn },
 };
@@ -298,10 +379,32 @@ int s390_handle_stsi(struct vcpu *vcpu)
 	return 0;
 }
 
-/* TEST SUBCHANNEL after the kernel dequeued (or not) an I/O interruption:
- * with no subchannels, cc 3. */
+/* TEST SUBCHANNEL after the kernel dequeued (or not) an I/O interruption
+ * for the subchannel (KVM_EXIT_S390_TSCH): the IRB goes to the operand
+ * (ipb carries B2/D2), word aligned. */
 int s390_handle_tsch(struct vcpu *vcpu)
 {
-	s390_set_cc(vcpu, 3);
-	return 0;
+	uint32_t schid = (uint32_t)s390_gpr(vcpu, 1);
+	uint32_t ipb = vcpu->run->s390_tsch.ipb;
+	unsigned int b2 = ipb >> 28;
+	uint64_t a = (ipb >> 16) & 0xfff;
+	uint64_t mask = vcpu->run->psw_mask;
+	uint8_t irb[IRB_SIZE];
+	int rc;
+
+	if (b2)
+		a += s390_gpr(vcpu, b2);
+	if (!(mask & PSW_MASK_EA))
+		a &= (mask & PSW_MASK_BA) ? 0x7fffffffULL : 0xffffffULL;
+	if (!css_schid_valid(schid))
+		return s390_program_interrupt(vcpu, PGM_OPERAND);
+	if (a & 3)
+		return s390_program_interrupt(vcpu, PGM_SPECIFICATION);
+	a = vm_real_to_abs(vcpu_prefix(vcpu), a);
+	if (!vm_absolute(vcpu->vm, a, IRB_SIZE))
+		return s390_program_interrupt(vcpu, PGM_ADDRESSING);
+	rc = css_tsch(vcpu->vm->css, schid, irb);
+	if (rc != 3)
+		vm_write(vcpu->vm, a, irb, IRB_SIZE);
+	return css_result(vcpu, rc);
 }
