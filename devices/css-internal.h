@@ -68,6 +68,9 @@ struct css {
 	uint64_t mb_origin;
 	uint8_t mb_key;
 	bool mb_update, mb_mode2;
+	/* Host-side: the devices, destroyed with the css (not state). */
+	void (*devices_destroy)(void *);
+	void *devices;
 };
 
 /* ccw.c: run the channel program of the start function (css->lock held).

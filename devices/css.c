@@ -38,10 +38,18 @@ void css_destroy(struct css *css)
 {
 	if (!css)
 		return;
+	if (css->devices_destroy)
+		css->devices_destroy(css->devices);
 	for (unsigned int i = 0; i < css->nsch; i++)
 		free(css->sch[i]);
 	pthread_mutex_destroy(&css->lock);
 	free(css);
+}
+
+void css_own_devices(struct css *css, void (*destroy)(void *), void *devices)
+{
+	css->devices_destroy = destroy;
+	css->devices = devices;
 }
 
 struct vm *css_vm(const struct css *css)

@@ -240,6 +240,9 @@ struct subchannel *css_add_device(struct css *css, int devno,
 				  const struct css_sense_id *id,
 				  const struct css_dev_ops *ops, void *dev,
 				  bool hotplug, char **err);
+/* Hand the css a device collection to destroy first in css_destroy()
+ * (joining device threads while guest storage and subchannels exist). */
+void css_own_devices(struct css *css, void (*destroy)(void *), void *devices);
 /* Parse "fe.0.XXXX" or "XXXX" (hex); -1 on error. */
 int css_parse_devno(const char *s);
 

@@ -50,4 +50,34 @@ static inline void be64_st(uint8_t *p, uint64_t v)
 	memcpy(p, &v, 8);
 }
 
+/* Little-endian loads and stores (virtio 1.x structures, ring fields). */
+static inline uint16_t le16_ld(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+static inline uint32_t le32_ld(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+static inline uint64_t le64_ld(const uint8_t *p)
+{
+	return (uint64_t)le32_ld(p) | (uint64_t)le32_ld(p + 4) << 32;
+}
+static inline void le16_st(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+static inline void le32_st(uint8_t *p, uint32_t v)
+{
+	le16_st(p, (uint16_t)v);
+	le16_st(p + 2, (uint16_t)(v >> 16));
+}
+static inline void le64_st(uint8_t *p, uint64_t v)
+{
+	le32_st(p, (uint32_t)v);
+	le32_st(p + 4, (uint32_t)(v >> 32));
+}
+
 #endif

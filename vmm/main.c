@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "arch/s390x/boot.h"
+#include "devices/setup.h"
 #include "migrate/machine.h"
 #include "vmm/control.h"
 #include "vmm/options.h"
@@ -87,6 +88,14 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	/* -drive/-device/-chardev are checked before anything starts. */
+	struct dev_config devcfg;
+	if (dev_config_parse(&devcfg, &opts, &err) < 0) {
+		fprintf(stderr, "minivmm: %s\n", err ? err : "bad device option");
+		free(err);
+		return EXIT_USAGE;
+	}
+
 	const struct machine_type *mt = opts.machine ? machine_find(opts.machine)
 						     : machine_default();
 	const struct backend_ops *backend = pick_backend(opts.accel);
@@ -102,10 +111,21 @@ int main(int argc, char **argv)
 		.console_out = STDOUT_FILENO,
 		.qtest = opts.accel == ACCEL_QTEST,
 	};
+	/* A virtio console on stdio takes stdin from the SCLP console. */
+	if (dev_config_uses_stdin(&devcfg))
+		cfg.console_in = -1;
 	struct vm *vm;
 	if (vm_create(&vm, &cfg, &err) < 0) {
 		fprintf(stderr, "minivmm: %s\n", err ? err : "cannot create the VM");
 		free(err);
+		return EXIT_VMM_ERROR;
+	}
+
+	/* Devices on the channel subsystem; the css owns them from here. */
+	if (dev_setup_create(vm, &devcfg, &err) < 0) {
+		fprintf(stderr, "minivmm: %s\n", err ? err : "cannot create the devices");
+		free(err);
+		vm_destroy(vm);
 		return EXIT_VMM_ERROR;
 	}
 

@@ -469,6 +469,31 @@ static int opt_version(struct opt_parser *p, const char *arg)
 	return 0;
 }
 
+/* -drive, -device, -chardev: kept as given for devices/setup.c. */
+static int devopt_add(struct opt_parser *p, const char *opt, const char **list,
+		      unsigned int *n, const char *arg)
+{
+	if (*n == OPT_MAX_DEVOPTS)
+		return fail(p, "%s: at most %d of them", opt, OPT_MAX_DEVOPTS);
+	list[(*n)++] = arg;
+	return 0;
+}
+
+static int opt_drive(struct opt_parser *p, const char *arg)
+{
+	return devopt_add(p, "-drive", p->o->drives, &p->o->ndrives, arg);
+}
+
+static int opt_device(struct opt_parser *p, const char *arg)
+{
+	return devopt_add(p, "-device", p->o->devices, &p->o->ndevices, arg);
+}
+
+static int opt_chardev(struct opt_parser *p, const char *arg)
+{
+	return devopt_add(p, "-chardev", p->o->chardevs, &p->o->nchardevs, arg);
+}
+
 static const struct opt_def opt_table[] = {
 	{ "h", false, opt_help, NULL, "print this help and exit" },
 	{ "help", false, opt_help, NULL, "print this help and exit" },
@@ -491,6 +516,13 @@ static const struct opt_def opt_table[] = {
 	{ "nographic", false, opt_nographic, NULL,
 	  "console on stdio (always the case)" },
 	{ "display", true, opt_display, "none", "only 'none' is accepted" },
+	{ "drive", true, opt_drive,
+	  "file=F,format=raw,if=none,id=ID[,readonly=on][,cache=C]",
+	  "a raw disk image for -device virtio-blk-ccw,drive=ID" },
+	{ "device", true, opt_device, "DRIVER[,prop=value...]",
+	  "virtio-blk-ccw, virtio-rng-ccw, virtio-serial-ccw, virtconsole" },
+	{ "chardev", true, opt_chardev, "stdio|socket,id=ID[,path=P,server=on]",
+	  "a character device for -device virtconsole,chardev=ID" },
 	{ "qmp", true, opt_qmp, "unix:PATH[,server=on,wait=off]|tcp:H:P",
 	  "QMP monitor (repeatable)" },
 	{ "qtest", true, opt_qtest, "unix:PATH[,server=on,wait=off]",

@@ -25,6 +25,8 @@ enum accel_kind {
 
 #define OPT_MAX_QMP	4	/* -qmp may be repeated */
 
+#define OPT_MAX_DEVOPTS		16	/* each of -drive, -device, -chardev */
+
 struct vmm_options {
 	const char *machine;	/* as given (NULL: default); validated */
 	uint64_t ram_size;	/* bytes; default 128 MiB like QEMU */
@@ -33,6 +35,11 @@ struct vmm_options {
 	const char *kernel, *initrd, *append;
 	enum accel_kind accel;
 	bool help, version;	/* print and exit 0 */
+	/* -drive, -device, -chardev arguments in order; parsed and checked
+	 * by devices/setup.c (dev_config_parse). */
+	const char *drives[OPT_MAX_DEVOPTS], *devices[OPT_MAX_DEVOPTS],
+		   *chardevs[OPT_MAX_DEVOPTS];
+	unsigned int ndrives, ndevices, nchardevs;
 	bool list_machines;	/* -M help / -machine help */
 	const char *qmp[OPT_MAX_QMP];	/* -qmp endpoints (vmm/chardev.h) */
 	unsigned int nqmp;

@@ -9,12 +9,18 @@
  *          Subcodes 5 and 6 (set / store IPL parameters) answer "no
  *          configuration" (rc 0x0102 in R1+1): minivmm boots with
  *          -kernel and has no IPL device to describe.
- *   0x500  virtio-ccw notification: with no virtio devices, R2 = -EINVAL.
+ *   0x500  KVM/virtio hypercall.  Subcode 3 (GR1) is the virtio-ccw
+ *          notification: GR2 subchannel id, GR3 queue index, GR4 the
+ *          host cookie of the previous notification; the new cookie,
+ *          or -EINVAL for an unknown subchannel or queue, goes to GR2
+ *          (virtio spec 4.3.3.2).  Other subcodes: specification
+ *          exception.
  */
 #include <errno.h>
 
 #include "arch/s390x/intercept.h"
 #include "arch/s390x/s390.h"
+#include "devices/virtio-ccw.h"
 #include "vmm/vm.h"
 
 #define DIAG308_RC_NO_CONF	0x0102
@@ -35,9 +41,15 @@ static int diag_308(struct vcpu *vcpu, unsigned int r1, unsigned int r3)
 	}
 }
 
+#define DIAG500_VIRTIO_CCW_NOTIFY	3
+
 static int diag_500(struct vcpu *vcpu)
 {
-	s390_set_gpr(vcpu, 2, (uint64_t)(int64_t)-EINVAL);
+	if (s390_gpr(vcpu, 1) != DIAG500_VIRTIO_CCW_NOTIFY)
+		return s390_program_interrupt(vcpu, PGM_SPECIFICATION);
+	int64_t r = virtio_ccw_notify(vcpu->vm->css, (uint32_t)s390_gpr(vcpu, 2),
+				      s390_gpr(vcpu, 3), s390_gpr(vcpu, 4));
+	s390_set_gpr(vcpu, 2, (uint64_t)r);
 	return 0;
 }
 

@@ -229,6 +229,9 @@ struct svc_info {
 	volatile uint64_t old_mask;
 };
 extern struct svc_info svc_info[MAX_CPUS];
+/* Called for an I/O interruption (lowcore 0xB8-0xC3 hold its code);
+ * NULL: an I/O interruption is fatal. */
+extern void (*io_interrupt_hook)(void);
 
 /* ---- smp.c ------------------------------------------------------------ */
 /* Returns the condition code; *status gets R1 when the CC is 1. */

@@ -149,7 +149,13 @@ void mcck_handler(struct regs *r)
 	fatal("machine-check", r, lc_ld64(LC_MCCK_CODE));
 }
 
+/* I/O interruptions are fatal unless a driver (lib/css.c) set a hook. */
+void (*io_interrupt_hook)(void);
+
 void io_handler(struct regs *r)
 {
-	fatal("I/O", r, lc_ld32(LC_SUBCHANNEL_ID));
+	if (!io_interrupt_hook)
+		fatal("I/O", r, lc_ld32(LC_SUBCHANNEL_ID));
+	io_interrupt_hook();
+	end_wait(r);
 }

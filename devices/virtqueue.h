@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Split virtqueues (virtio 1.x spec, 2.7 "Split Virtqueues"), device side.
+ *
+ * The driver owns the descriptor table and the available ring, the device
+ * the used ring.  Everything read from guest storage is checked where it
+ * is used: ring indices are reduced modulo the queue size, descriptor
+ * chains are bounded by the queue size (a loop is an error), indirect
+ * tables must be whole descriptors and may not nest, and every buffer
+ * must lie in guest storage.  A broken ring makes vq_pop() fail; the
+ * transport then sets DEVICE_NEEDS_RESET (spec 2.1.2).
+ *
+ * Legacy (revision 0, no VIRTIO_F_VERSION_1) rings are in guest byte
+ * order, big-endian on s390; modern ones are little-endian.
+ */
+#ifndef MINIVMM_VIRTQUEUE_H
+#define MINIVMM_VIRTQUEUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vm;
+
+#define VQ_MAX_SIZE		1024	/* queue size the devices offer */
+#define VQ_MAX_SEGS		VQ_MAX_SIZE
+
+#define VRING_DESC_F_NEXT	1
+#define VRING_DESC_F_WRITE	2
+#define VRING_DESC_F_INDIRECT	4
+#define VRING_AVAIL_F_NO_INTERRUPT 1
+
+/* Virtqueue state.  Guest-visible (migrate): the addresses, size,
+ * enable, last_avail and used_idx; the features are negotiated state. */
+struct virtqueue {
+	uint64_t desc, avail, used;	/* guest absolute addresses */
+	uint16_t num;			/* 0: not set up */
+	bool ready;
+	bool le;			/* modern byte order */
+	bool event_idx;			/* VIRTIO_F_EVENT_IDX negotiated */
+	bool indirect;			/* VIRTIO_F_INDIRECT_DESC negotiated */
+	uint16_t last_avail;		/* next avail entry to take */
+	uint16_t used_idx;		/* next used entry to fill */
+	uint16_t signalled_used;	/* used_idx at the last interrupt */
+	bool signalled_valid;
+};
+
+struct vq_seg {
+	uint64_t addr;
+	uint32_t len;
+	bool write;			/* device writes (in buffer) */
+};
+
+/* One popped descriptor chain: readable segments first, then writable. */
+struct vq_elem {
+	uint16_t head;
+	unsigned int nseg, nout;	/* all segments, readable ones */
+	uint64_t out_len, in_len;	/* bytes readable / writable */
+	struct vq_seg seg[VQ_MAX_SEGS];
+};
+
+/* Reset to "not set up". */
+void vq_reset(struct virtqueue *vq);
+/* Does the ring lie in guest storage? */
+bool vq_valid(struct vm *vm, const struct virtqueue *vq);
+/* Take the next available chain: 1 got one, 0 none, -EINVAL broken. */
+int vq_pop(struct vm *vm, struct virtqueue *vq, struct vq_elem *e);
+/* Return a chain with `len` bytes written.  -EINVAL when broken. */
+int vq_push(struct vm *vm, struct virtqueue *vq, uint16_t head, uint32_t len);
+/* After pushes: does the driver want an interruption (flags/event idx)? */
+bool vq_should_notify(struct vm *vm, struct virtqueue *vq);
+
+/* Copy between an element's segments and a host buffer, starting at byte
+ * `off` of the readable (out) / writable (in) part.  Return bytes copied
+ * or -EFAULT. */
+int64_t vq_elem_read(struct vm *vm, const struct vq_elem *e, uint64_t off,
+		     void *buf, uint64_t len);
+int64_t vq_elem_write(struct vm *vm, const struct vq_elem *e, uint64_t off,
+		      const void *buf, uint64_t len);
+
+#endif

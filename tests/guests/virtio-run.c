@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Host-side runner for the virtio test guests: builds the command line
+ * (devices, a scratch disk image, console input), runs the VMM with a
+ * timeout, passes the guest's TAP lines through as comments, and checks
+ * the exit status, the guest's verdict and, for virtio-blk, the image
+ * file's bytes afterwards.
+ *
+ *   virtio-run rng VMM IMAGE
+ *   virtio-run blk VMM IMAGE
+ *   virtio-run console VMM IMAGE
+ *
+ * VIRTIO_RUN_TIMEOUT (seconds, default 100) bounds the run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/ksft.h"
+
+#define SECTOR 512
+#define DISK_SECTORS 64
+
+static char dir[] = "/tmp/virtio-run-XXXXXX";
+static char out_path[256], err_path[256], in_path[256], img_path[256];
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!f)
+		return strdup("");
+	FILE *m = open_memstream(&buf, &len);
+	int c;
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, m);
+	fclose(m);
+	fclose(f);
+	return buf;
+}
+
+/* Run argv with stdin from in_path; 0 and the wait status, or -1. */
+static int run(char *const argv[], int *status)
+{
+	const char *t = getenv("VIRTIO_RUN_TIMEOUT");
+	int timeout_ms = (t ? atoi(t) : 100) * 1000;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int in = open(in_path, O_RDONLY);
+		int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		if (in < 0 || out < 0 || err < 0)
+			_exit(127);
+		dup2(in, 0);
+		dup2(out, 1);
+		dup2(err, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	for (int waited = 0;; waited += 20) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+
+		if (r == pid)
+			return 0;
+		if (waited >= timeout_ms) {
+			kill(pid, SIGKILL);
+			waitpid(pid, status, 0);
+			ksft_print_msg("timed out after %d ms\n", timeout_ms);
+			return -1;
+		}
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* Passes the guest output through as comments; true when its TAP plan
+ * was complete and every check passed. */
+static bool guest_verdict(const char *out)
+{
+	int planned = -1, oks = 0, bad = 0;
+	const char *p = out;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		ksft_print_msg("guest: %.*s\n", len, p);
+		if (!strncmp(p, "1..", 3))
+			planned = atoi(p + 3);
+		else if (!strncmp(p, "ok ", 3))
+			oks++;
+		else if (!strncmp(p, "not ok ", 7))
+			bad++;
+		p += len + (nl ? 1 : 0);
+	}
+	return planned > 0 && oks == planned && !bad;
+}
+
+static void sector_pattern(uint8_t *p, int s)
+{
+	for (int i = 0; i < SECTOR; i++)
+		p[i] = (uint8_t)(s * 7 + i);
+	snprintf((char *)p, 32, "minivmm sector %d", s);
+}
+
+static int check_image(void)
+{
+	uint8_t img[DISK_SECTORS * SECTOR], want[SECTOR];
+	int fd = open(img_path, O_RDONLY);
+	bool ok_pat = true, ok_old = true, ok_zero = true, ok_keep = true;
+
+	if (fd < 0 || read(fd, img, sizeof(img)) != (ssize_t)sizeof(img)) {
+		ksft_test_result_fail("image readable\n");
+		return 4;
+	}
+	close(fd);
+	for (int s = 0; s < 8; s++) {
+		sector_pattern(want, s);
+		ok_pat &= !memcmp(img + s * SECTOR, want, SECTOR);
+		sector_pattern(want, s + 100);
+		ok_old &= !memcmp(img + (16 + s) * SECTOR, want, SECTOR);
+	}
+	for (int i = 8 * SECTOR; i < 10 * SECTOR; i++)
+		ok_zero &= img[i] == 0;
+	for (int i = 10 * SECTOR; i < 16 * SECTOR; i++)
+		ok_keep &= img[i] == 0x5a;
+	for (int i = 24 * SECTOR; i < DISK_SECTORS * SECTOR; i++)
+		ok_keep &= img[i] == 0x5a;
+	ksft_test_result(ok_pat, "image: sectors 0-7 hold the rev 1 pattern\n");
+	ksft_test_result(ok_old, "image: sectors 16-23 hold the rev 0 pattern\n");
+	ksft_test_result(ok_zero, "image: sectors 8-9 are zeros\n");
+	ksft_test_result(ok_keep, "image: the other sectors are untouched\n");
+	return 4;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4)
+		ksft_exit_fail_msg("usage: virtio-run rng|blk|console VMM IMAGE\n");
+	const char *kind = argv[1];
+	bool blk = !strcmp(kind, "blk"), con = !strcmp(kind, "console");
+	char drive[512];
+	char *args[32];
+	int n = 0;
+
+	ksft_print_header();
+	ksft_set_plan(blk ? 6 : con ? 3 : 2);
+	if (!mkdtemp(dir))
+		ksft_exit_fail_msg("mkdtemp: %s\n", strerror(errno));
+	snprintf(out_path, sizeof(out_path), "%s/out", dir);
+	snprintf(err_path, sizeof(err_path), "%s/err", dir);
+	snprintf(in_path, sizeof(in_path), "%s/in", dir);
+	snprintf(img_path, sizeof(img_path), "%s/disk.img", dir);
+	FILE *f = fopen(in_path, "w");
+	if (!f)
+		ksft_exit_fail_msg("%s: %s\n", in_path, strerror(errno));
+	if (con)
+		fputs("ping from host\n", f);
+	fclose(f);
+
+	args[n++] = argv[2];
+	args[n++] = "-kernel";
+	args[n++] = argv[3];
+	if (blk) {
+		uint8_t img[DISK_SECTORS * SECTOR];
+		memset(img, 0x5a, sizeof(img));
+		int fd = open(img_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0 || write(fd, img, sizeof(img)) != (ssize_t)sizeof(img))
+			ksft_exit_fail_msg("%s: %s\n", img_path, strerror(errno));
+		close(fd);
+		snprintf(drive, sizeof(drive),
+			 "file=%s,format=raw,if=none,id=d0,cache=writeback", img_path);
+		args[n++] = "-drive";
+		args[n++] = drive;
+		args[n++] = "-device";
+		args[n++] = "virtio-blk-ccw,drive=d0,devno=fe.0.0005";
+	} else if (con) {
+		args[n++] = "-chardev";
+		args[n++] = "stdio,id=c0";
+		args[n++] = "-device";
+		args[n++] = "virtio-serial-ccw";
+		args[n++] = "-device";
+		args[n++] = "virtconsole,chardev=c0";
+	} else {
+		/* Two devices: the guest must find the rng behind another. */
+		args[n++] = "-device";
+		args[n++] = "virtio-serial-ccw,devno=fe.0.0000";
+		args[n++] = "-device";
+		args[n++] = "virtio-rng-ccw,devno=fe.0.0042";
+	}
+	args[n] = NULL;
+
+	int status = 0;
+	int r = run(args, &status);
+	char *out = slurp(out_path), *err = slurp(err_path);
+	if (err[0])
+		ksft_print_msg("stderr: %s", err);
+	ksft_test_result(r == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			 "%s guest exits with status 0\n", kind);
+	if (con) {
+		char *hello = strstr(out, "virtio-console says hello\n");
+		ksft_test_result(hello != NULL, "console output on stdout\n");
+		if (hello)	/* not TAP: keep it out of the verdict */
+			memset(hello, ' ', strlen("virtio-console says hello"));
+	}
+	ksft_test_result(guest_verdict(out), "%s guest: every check passed\n", kind);
+	if (blk)
+		check_image();
+	free(out);
+	free(err);
+	unlink(out_path);
+	unlink(err_path);
+	unlink(in_path);
+	unlink(img_path);
+	rmdir(dir);
+	return ksft_finished();
+}
