@@ -16,9 +16,10 @@
  *    (glibc blocks signals and gives the stack back with MADV_DONTNEED),
  *    messages on stderr, clock_gettime when the vDSO can't answer,
  *    rt_sigreturn after a signal handler;
- *  - vCPU, software CPU: the guest's SCLP console output on the console fd
- *    (sclp_service_call() runs on the vCPU thread) and poll when that fd
- *    is non-blocking;
+ *  - vCPU, software CPU: device models run on the vCPU thread that
+ *    touches them (QEMU's model without iothreads): SCLP and
+ *    virtio-console output, floppy image I/O, virtio-rng, and wake-ups
+ *    of the main loop through its eventfd;
  *  - vCPU, KVM: the vCPU ioctls by request number, floating interrupts,
  *    and tgkill(SIGUSR1) to kick another vCPU out of KVM_RUN;
  *  - console input: poll and read on the console input fd;
@@ -167,9 +168,12 @@ static const struct sb_rule main_rules[] = {
  * its list is the smallest (the common rules plus console output).
  */
 static const struct sb_rule vcpu_rules[] = {
-	{ "write", B_ALL, { ARG_FD(0, SB_CONSOLE_OUT, "fd == console out") },
-	  "SCLP console output (sclp_service_call on the vCPU thread)" },
-	ANY(POLL, "SCLP console output waits for a non-blocking console fd"),
+	ANY("write", "SCLP and virtio-console output to their chardevs; "
+	    "wake-up eventfd of the main loop (vm_request_end, mainloop_post)"),
+	ANY(POLL, "console output waits for a non-blocking chardev"),
+	ANY("pread64", "floppy (devices/fdc.c) reads its image on the vCPU thread"),
+	ANY("pwrite64", "floppy (devices/fdc.c) writes its image on the vCPU thread"),
+	ANY("getrandom", "virtio-rng fills the guest's buffer"),
 	/* KVM (arch/s390x/kvm.c) on the vCPU's own fd and the VM fd. */
 	IOCTL(B_KVM, KVM_RUN, "enter the guest"),
 	IOCTL(B_KVM, KVM_GET_REGS, "intercept handlers read registers"),

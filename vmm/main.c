@@ -18,6 +18,8 @@
 #include "arch/s390x/boot.h"
 #include "devices/setup.h"
 #include "migrate/machine.h"
+#include "seccomp/caps.h"
+#include "seccomp/seccomp.h"
 #include "vmm/control.h"
 #include "vmm/options.h"
 #include "vmm/vm.h"
@@ -83,6 +85,10 @@ int main(int argc, char **argv)
 		machine_list(stdout);
 		return 0;
 	}
+	if (opts.print_seccomp) {
+		sandbox_print(stdout);
+		return 0;
+	}
 	if (!opts.kernel && opts.accel != ACCEL_QTEST) {
 		fprintf(stderr, "minivmm: no guest to run: give -kernel IMAGE\n");
 		return EXIT_USAGE;
@@ -102,6 +108,39 @@ int main(int argc, char **argv)
 	if (!backend)
 		return EXIT_VMM_ERROR;
 
+	/*
+	 * The sandbox (seccomp/): configured before any thread exists;
+	 * threads started during setup wait in sandbox_enter() until the
+	 * privileges are dropped (sandbox_open_gate() on every path).
+	 */
+	struct sandbox_config sbc = {
+		.mode = opts.sandbox,
+		.backend = backend == &soft_backend_ops ? SANDBOX_BACKEND_SOFT
+							: SANDBOX_BACKEND_KVM,
+		.console_in = STDIN_FILENO,
+		.console_out = STDOUT_FILENO,
+	};
+	struct caps_config capc = {
+		.runas = opts.runas,
+		.chroot_dir = opts.chroot_dir,
+	};
+	char *note = NULL;
+	if (sandbox_configure(&sbc, &err) < 0 ||
+	    caps_new_namespaces(&capc, &note, &err) < 0) {
+		fprintf(stderr, "minivmm: %s\n", err ? err : "sandbox setup failed");
+		free(err);
+		return EXIT_VMM_ERROR;
+	}
+	if (note) {
+		fprintf(stderr, "minivmm: %s\n", note);
+		free(note);
+	}
+	if (opts.sandbox == SANDBOX_OFF)
+		fprintf(stderr, "minivmm: WARNING: -sandbox off: no seccomp "
+			"filters are installed; a guest that breaks a device "
+			"model gets everything this process can do (use it for "
+			"debugging only)\n");
+
 	struct vm_config cfg = {
 		.machine = mt->name,
 		.ram_size = opts.ram_size,
@@ -118,6 +157,7 @@ int main(int argc, char **argv)
 	if (vm_create(&vm, &cfg, &err) < 0) {
 		fprintf(stderr, "minivmm: %s\n", err ? err : "cannot create the VM");
 		free(err);
+		sandbox_open_gate();
 		return EXIT_VMM_ERROR;
 	}
 
@@ -138,6 +178,7 @@ int main(int argc, char **argv)
 	if (opts.kernel && s390_boot_load(vm, &bc, &bi, &err) < 0) {
 		fprintf(stderr, "minivmm: %s\n", err ? err : "cannot load the kernel");
 		free(err);
+		sandbox_open_gate();
 		vm_destroy(vm);
 		return EXIT_VMM_ERROR;
 	}
@@ -152,6 +193,16 @@ int main(int argc, char **argv)
 		vm_destroy(vm);
 		return EXIT_VMM_ERROR;
 	}
+
+	/* Everything is open: give up the privileges, then let threads in. */
+	if (caps_drop_privileges(&capc, &err) < 0) {
+		fprintf(stderr, "minivmm: %s\n", err ? err : "cannot drop privileges");
+		free(err);
+		sandbox_open_gate();
+		vm_destroy(vm);
+		return EXIT_VMM_ERROR;
+	}
+	sandbox_open_gate();
 
 	enum vm_end end = vm_run(vm);
 	int status;

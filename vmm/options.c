@@ -494,6 +494,43 @@ static int opt_chardev(struct opt_parser *p, const char *arg)
 	return devopt_add(p, "-chardev", p->o->chardevs, &p->o->nchardevs, arg);
 }
 
+/* -sandbox on|off|debug (QEMU's -sandbox takes on|off and sub-options). */
+static int opt_sandbox(struct opt_parser *p, const char *arg)
+{
+	if (!strcmp(arg, "on"))
+		p->o->sandbox = SANDBOX_ON;
+	else if (!strcmp(arg, "off"))
+		p->o->sandbox = SANDBOX_OFF;
+	else if (!strcmp(arg, "debug"))
+		p->o->sandbox = SANDBOX_DEBUG;
+	else
+		return fail(p, "-sandbox: '%s' is not on, off or debug", arg);
+	return 0;
+}
+
+static int opt_runas(struct opt_parser *p, const char *arg)
+{
+	if (!*arg)
+		return fail(p, "-runas: empty user name");
+	p->o->runas = arg;
+	return 0;
+}
+
+static int opt_chroot(struct opt_parser *p, const char *arg)
+{
+	if (!*arg)
+		return fail(p, "-chroot: empty directory");
+	p->o->chroot_dir = arg;
+	return 0;
+}
+
+static int opt_print_seccomp(struct opt_parser *p, const char *arg)
+{
+	(void)arg;
+	p->o->print_seccomp = true;
+	return 0;
+}
+
 static const struct opt_def opt_table[] = {
 	{ "h", false, opt_help, NULL, "print this help and exit" },
 	{ "help", false, opt_help, NULL, "print this help and exit" },
@@ -516,6 +553,14 @@ static const struct opt_def opt_table[] = {
 	{ "nographic", false, opt_nographic, NULL,
 	  "console on stdio (always the case)" },
 	{ "display", true, opt_display, "none", "only 'none' is accepted" },
+	{ "sandbox", true, opt_sandbox, "on|off|debug",
+	  "seccomp allowlist per thread (default on; debug names violations)" },
+	{ "runas", true, opt_runas, "user",
+	  "switch to this user after setup" },
+	{ "chroot", true, opt_chroot, "dir",
+	  "chroot to dir after setup (in a new mount namespace if permitted)" },
+	{ "print-seccomp", false, opt_print_seccomp, NULL,
+	  "print each thread's seccomp allowlist and exit" },
 	{ "drive", true, opt_drive,
 	  "file=F,format=raw,if=none,id=ID[,readonly=on][,cache=C]",
 	  "a raw disk image for -device virtio-blk-ccw,drive=ID" },
@@ -546,6 +591,7 @@ static void options_defaults(struct vmm_options *o)
 	o->smp = 1;
 	o->max_cpus = 1;
 	o->accel = ACCEL_AUTO;
+	o->sandbox = SANDBOX_ON;
 }
 
 int options_parse(struct vmm_options *o, int argc, char **argv, char **err)
@@ -580,7 +626,7 @@ int options_parse(struct vmm_options *o, int argc, char **argv, char **err)
 		if (o->help || o->version)
 			return 0;
 	}
-	if (o->list_machines)
+	if (o->list_machines || o->print_seccomp)
 		return 0;
 
 	if (o->qtest)

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "seccomp/seccomp.h"
+
 #define OPT_RAM_DEFAULT		(128ULL << 20)	/* QEMU's default -m */
 #define OPT_RAM_MIN		(16ULL << 20)	/* room for kernel + initrd at 8M */
 #define OPT_RAM_MAX		(1ULL << 40)	/* 1 TiB */
@@ -41,6 +43,11 @@ struct vmm_options {
 		   *chardevs[OPT_MAX_DEVOPTS];
 	unsigned int ndrives, ndevices, nchardevs;
 	bool list_machines;	/* -M help / -machine help */
+	/* Sandbox (seccomp/): -sandbox on|off|debug, default on. */
+	enum sandbox_mode sandbox;
+	const char *runas;	/* -runas USER */
+	const char *chroot_dir;	/* -chroot DIR */
+	bool print_seccomp;	/* --print-seccomp: print the allowlists, exit 0 */
 	const char *qmp[OPT_MAX_QMP];	/* -qmp endpoints (vmm/chardev.h) */
 	unsigned int nqmp;
 	const char *qtest;	/* -qtest endpoint; implies -accel qtest */

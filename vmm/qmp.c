@@ -855,6 +855,9 @@ int qmp_server_create(struct qmp_server **out, struct vm *vm, char **err)
 	}
 	srv->vm = vm;
 	srv->ml = vm->loop;
+	/* jansson seeds its hash tables from /dev/urandom at the first
+	 * json_object(): do it during setup, the sandbox forbids open later. */
+	json_object_seed(0);
 	qmp_server_add_commands(srv, builtin_commands,
 				sizeof(builtin_commands) / sizeof(builtin_commands[0]),
 				NULL, NULL);

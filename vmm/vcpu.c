@@ -9,11 +9,13 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "arch/s390x/intercept.h"
 #include "arch/s390x/s390.h"
+#include "seccomp/seccomp.h"
 #include "vmm/vm.h"
 
 /* ---- State changes (PoP "CPU States": stopped / operating) -------- */
@@ -152,8 +154,16 @@ void *vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
 	struct vm *vm = vcpu->vm;
+	char *err = NULL;
 
 	vcpu->tid = (int)gettid();
+	/* Before any guest code: this thread's allowlist (seccomp/).  On
+	 * failure the VM ends and the loop below finishes the thread. */
+	if (sandbox_enter(SANDBOX_VCPU, &err) < 0) {
+		vm_request_end(vm, VM_END_ERROR, "CPU %u: %s", vcpu->id,
+			       err ? err : "cannot enter the sandbox");
+		free(err);
+	}
 	for (;;) {
 		/*
 		 * The quiescent point: no run() in progress, the last exit

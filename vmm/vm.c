@@ -12,6 +12,7 @@
 
 #include "arch/s390x/s390.h"
 #include "arch/s390x/sclp.h"
+#include "seccomp/seccomp.h"
 #include "devices/css.h"
 #include "devices/portio.h"
 #include "vmm/error.h"
@@ -250,6 +251,18 @@ enum vm_end vm_run(struct vm *vm)
 				break;
 			}
 			vcpu->thread_started = true;
+		}
+	}
+
+	/* The main thread's allowlist, now that the vCPU threads exist (they
+	 * would inherit it and could only narrow it).  seccomp/seccomp.h */
+	{
+		char *err = NULL;
+
+		if (sandbox_enter(SANDBOX_MAIN, &err) < 0) {
+			vm_request_end(vm, VM_END_ERROR, "main thread: %s",
+				       err ? err : "cannot enter the sandbox");
+			free(err);
 		}
 	}
 

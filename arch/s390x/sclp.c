@@ -58,6 +58,7 @@
 
 #include "arch/s390x/s390.h"
 #include "arch/s390x/sclp.h"
+#include "seccomp/seccomp.h"
 #include "vmm/endian.h"
 #include "vmm/error.h"
 #include "vmm/vm.h"
@@ -787,7 +788,16 @@ static void *reader_thread(void *arg)
 {
 	struct sclp *s = arg;
 	uint8_t buf[SCLP_IN_BUF];
+	char *err = NULL;
 
+	/* Reads what the host user types: sandboxed like any guest-facing
+	 * thread (seccomp/seccomp.c console_in_rules). */
+	if (sandbox_enter(SANDBOX_CONSOLE_IN, &err) < 0) {
+		vm_request_end(s->vm, VM_END_ERROR, "console input: %s",
+			       err ? err : "cannot enter the sandbox");
+		free(err);
+		return NULL;
+	}
 	for (;;) {
 		struct pollfd pfd[2] = {
 			{ .fd = s->in_fd, .events = POLLIN },
