@@ -11,7 +11,8 @@
  *
  * Requests are served off the vCPU threads: DIAG 0x500 only wakes the
  * device's worker thread, which pops, does pread/pwrite on the image,
- * pushes and interrupts.  The worker is joined in virtio_blk_destroy().
+ * pushes and interrupts.  The worker runs under the block-I/O seccomp
+ * allowlist and is joined in virtio_blk_destroy().
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +25,7 @@
 
 #include "devices/virtio-ccw.h"
 #include "devices/virtio-devices.h"
+#include "seccomp/seccomp.h"
 #include "vmm/endian.h"
 #include "vmm/error.h"
 #include "vmm/vm.h"
@@ -284,7 +286,17 @@ static void blk_drain(struct virtio_blk *b)
 static void *blk_worker(void *arg)
 {
 	struct virtio_blk *b = arg;
+	char *err = NULL;
 
+	/* The block I/O allowlist (seccomp/seccomp.c): positioned I/O and
+	 * syncs on the image fd, futexes; waits at the gate until minivmm
+	 * dropped its privileges. */
+	if (sandbox_enter(SANDBOX_BLOCK_IO, &err) < 0) {
+		vm_request_end(vccw_vm(b->vd), VM_END_ERROR, "virtio-blk: %s",
+			       err ? err : "cannot enter the sandbox");
+		free(err);
+		return NULL;
+	}
 	pthread_mutex_lock(&b->wlock);
 	while (!b->stop) {
 		if (!b->kicked) {

@@ -9,6 +9,10 @@
  *   virtio-run rng VMM IMAGE
  *   virtio-run blk VMM IMAGE
  *   virtio-run console VMM IMAGE
+ *   virtio-run console-socket VMM IMAGE   the console on a unix socket
+ *                                  (server=on,wait=on): the runner is the
+ *                                  client, sends the input and reads the
+ *                                  guest's line back
  *
  * VIRTIO_RUN_TIMEOUT (seconds, default 100) bounds the run.
  */
@@ -20,6 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +38,46 @@
 
 static char dir[] = "/tmp/virtio-run-XXXXXX";
 static char out_path[256], err_path[256], in_path[256], img_path[256];
+static char sock_path[256];
+static char sock_reply[256];	/* what the guest wrote on the socket */
+
+/* The socket client: connect (retrying while the VMM starts), send the
+ * input line, collect output until the line arrives or time runs out. */
+static void socket_client(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = -1;
+
+	if (strlen(sock_path) >= sizeof(sa.sun_path))
+		return;
+	memcpy(sa.sun_path, sock_path, strlen(sock_path) + 1);
+	for (int i = 0; i < 500 && fd < 0; i++) {
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+			close(fd);
+			fd = -1;
+			struct timespec ts = { 0, 20 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+	}
+	if (fd < 0)
+		return;
+	if (write(fd, "ping from host\n", 15) != 15) {
+		close(fd);
+		return;
+	}
+	size_t got = 0;
+	struct timeval tv = { 30, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (got < sizeof(sock_reply) - 1 && !strchr(sock_reply, '\n')) {
+		ssize_t n = read(fd, sock_reply + got, sizeof(sock_reply) - 1 - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+}
 
 static char *slurp(const char *path)
 {
@@ -71,6 +118,8 @@ static int run(char *const argv[], int *status)
 		execv(argv[0], argv);
 		_exit(127);
 	}
+	if (sock_path[0])
+		socket_client();
 	for (int waited = 0;; waited += 20) {
 		pid_t r = waitpid(pid, status, WNOHANG);
 
@@ -153,18 +202,25 @@ int main(int argc, char **argv)
 		ksft_exit_fail_msg("usage: virtio-run rng|blk|console VMM IMAGE\n");
 	const char *kind = argv[1];
 	bool blk = !strcmp(kind, "blk"), con = !strcmp(kind, "console");
+	bool sock = !strcmp(kind, "console-socket");
 	char drive[512];
 	char *args[32];
 	int n = 0;
 
 	ksft_print_header();
-	ksft_set_plan(blk ? 6 : con ? 3 : 2);
+	ksft_set_plan(blk ? 6 : con || sock ? 3 : 2);
 	if (!mkdtemp(dir))
 		ksft_exit_fail_msg("mkdtemp: %s\n", strerror(errno));
 	snprintf(out_path, sizeof(out_path), "%s/out", dir);
 	snprintf(err_path, sizeof(err_path), "%s/err", dir);
 	snprintf(in_path, sizeof(in_path), "%s/in", dir);
 	snprintf(img_path, sizeof(img_path), "%s/disk.img", dir);
+	char chardev[320];
+	if (sock) {
+		snprintf(sock_path, sizeof(sock_path), "%s/con.sock", dir);
+		snprintf(chardev, sizeof(chardev),
+			 "socket,id=c0,path=%s,server=on,wait=on", sock_path);
+	}
 	FILE *f = fopen(in_path, "w");
 	if (!f)
 		ksft_exit_fail_msg("%s: %s\n", in_path, strerror(errno));
@@ -195,6 +251,13 @@ int main(int argc, char **argv)
 		args[n++] = "virtio-serial-ccw";
 		args[n++] = "-device";
 		args[n++] = "virtconsole,chardev=c0";
+	} else if (sock) {
+		args[n++] = "-chardev";
+		args[n++] = chardev;
+		args[n++] = "-device";
+		args[n++] = "virtio-serial-ccw";
+		args[n++] = "-device";
+		args[n++] = "virtconsole,chardev=c0";
 	} else {
 		/* Two devices: the guest must find the rng behind another. */
 		args[n++] = "-device";
@@ -217,6 +280,9 @@ int main(int argc, char **argv)
 		if (hello)	/* not TAP: keep it out of the verdict */
 			memset(hello, ' ', strlen("virtio-console says hello"));
 	}
+	if (sock)
+		ksft_test_result(!strcmp(sock_reply, "virtio-console says hello\n"),
+				 "console output on the socket\n");
 	ksft_test_result(guest_verdict(out), "%s guest: every check passed\n", kind);
 	if (blk)
 		check_image();
@@ -226,6 +292,8 @@ int main(int argc, char **argv)
 	unlink(err_path);
 	unlink(in_path);
 	unlink(img_path);
+	if (sock_path[0])
+		unlink(sock_path);
 	rmdir(dir);
 	return ksft_finished();
 }
