@@ -161,6 +161,12 @@ static const struct sb_rule main_rules[] = {
 			     ARG_EQ(2, SIGUSR1, "SIGUSR1") },
 	  "kick a vCPU out of KVM_RUN (vm_request_end)" },
 	IOCTL(B_KVM, KVM_S390_INTERRUPT, "floating interrupts (signal quiesce)"),
+	/* The floppy (devices/fdc.c): qtest-driven sector I/O, media change. */
+	ANY("pread64", "floppy: sector reads when qtest drives the controller"),
+	ANY("pwrite64", "floppy: sector writes when qtest drives the controller"),
+	ANY("openat", "floppy: QMP blockdev-change-medium opens the new image"),
+	ANY("fstat", "floppy: the new image's size gives its geometry"),
+	ANY("newfstatat", "floppy: fstat() as glibc issues it"),
 };
 
 /*
@@ -199,6 +205,8 @@ static const struct sb_rule vcpu_rules[] = {
 	{ "tgkill", B_KVM, { ARG_FD(0, SB_SELF_PID, "tgid == minivmm"),
 			     ARG_EQ(2, SIGUSR1, "SIGUSR1") },
 	  "kick another vCPU out of KVM_RUN (SIGP, vm_request_end)" },
+	ANY("pread64", "floppy: sector reads through the DIAG 0x0F10 port-I/O bridge"),
+	ANY("pwrite64", "floppy: sector writes through the DIAG 0x0F10 port-I/O bridge"),
 };
 
 /* SCLP console input thread (arch/s390x/sclp.c reader_thread). */

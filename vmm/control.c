@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "arch/s390x/boot.h"
+#include "devices/fdc-setup.h"
 #include "vmm/control.h"
 #include "vmm/error.h"
 #include "vmm/mainloop.h"
@@ -105,6 +106,12 @@ int control_create(struct control **out, struct vm *vm,
 	rc = qmp_server_create(&c->qmp, vm, err);
 	if (rc < 0)
 		goto fail;
+	if (vm->floppy) {
+		rc = qmp_server_add_commands(c->qmp, floppy_qmp_commands,
+					     floppy_qmp_ncommands, vm->floppy, err);
+		if (rc < 0)
+			goto fail;
+	}
 	for (unsigned int i = 0; i < o->nqmp; i++) {
 		rc = qmp_server_add_endpoint(c->qmp, o->qmp[i], err);
 		if (rc < 0)

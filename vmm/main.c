@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "arch/s390x/boot.h"
+#include "devices/fdc-setup.h"
+#include "devices/pio-bridge.h"
 #include "devices/setup.h"
 #include "migrate/machine.h"
 #include "seccomp/caps.h"
@@ -96,7 +98,13 @@ int main(int argc, char **argv)
 
 	/* -drive/-device/-chardev are checked before anything starts. */
 	struct dev_config devcfg;
-	if (dev_config_parse(&devcfg, &opts, &err) < 0) {
+	struct vmm_options devopts = opts;	/* without -drive if=floppy */
+	devopts.ndrives = 0;
+	for (unsigned int i = 0; i < opts.ndrives; i++)
+		if (!floppy_drive_option(opts.drives[i]))
+			devopts.drives[devopts.ndrives++] = opts.drives[i];
+	if (floppy_check_options(opts.drives, opts.ndrives, &err) < 0 ||
+	    dev_config_parse(&devcfg, &devopts, &err) < 0) {
 		fprintf(stderr, "minivmm: %s\n", err ? err : "bad device option");
 		free(err);
 		return EXIT_USAGE;
@@ -165,6 +173,17 @@ int main(int argc, char **argv)
 	if (dev_setup_create(vm, &devcfg, &err) < 0) {
 		fprintf(stderr, "minivmm: %s\n", err ? err : "cannot create the devices");
 		free(err);
+		sandbox_open_gate();
+		vm_destroy(vm);
+		return EXIT_VMM_ERROR;
+	}
+
+	/* The port-I/O bridge (DIAG 0x0F10) and -drive if=floppy. */
+	if (pio_bridge_create(&vm->pio_bridge, vm, &err) < 0 ||
+	    floppy_create(&vm->floppy, vm, opts.drives, opts.ndrives, &err) < 0) {
+		fprintf(stderr, "minivmm: %s\n", err ? err : "cannot create the floppy");
+		free(err);
+		sandbox_open_gate();
 		vm_destroy(vm);
 		return EXIT_VMM_ERROR;
 	}
@@ -190,6 +209,7 @@ int main(int argc, char **argv)
 	if (control_create(&ctl, vm, &opts, opts.kernel ? &bc : NULL, &err) < 0) {
 		fprintf(stderr, "minivmm: %s\n", err ? err : "control plane setup failed");
 		free(err);
+		sandbox_open_gate();
 		vm_destroy(vm);
 		return EXIT_VMM_ERROR;
 	}

@@ -14,6 +14,8 @@
 #include "arch/s390x/sclp.h"
 #include "seccomp/seccomp.h"
 #include "devices/css.h"
+#include "devices/fdc-setup.h"
+#include "devices/pio-bridge.h"
 #include "devices/portio.h"
 #include "vmm/error.h"
 #include "vmm/mainloop.h"
@@ -91,6 +93,10 @@ static void vm_free(struct vm *vm)
 	vm->sclp = NULL;
 	css_destroy(vm->css);
 	vm->css = NULL;
+	floppy_destroy(vm->floppy);	/* its ports are on vm->portio */
+	vm->floppy = NULL;
+	pio_bridge_destroy(vm->pio_bridge);
+	vm->pio_bridge = NULL;
 	for (unsigned int i = 0; i < VM_MAX_CPUS; i++) {
 		struct vcpu *vcpu = vm->vcpus[i];
 
@@ -415,6 +421,10 @@ int vm_system_reset(struct vm *vm, const char *reason, char **err)
 		vm->ops->set_mp_state(vm->vcpus[i], KVM_MP_STATE_STOPPED);
 	}
 	sclp_reset(vm->sclp);
+	if (vm->floppy)
+		fdc_reset(vm->floppy->fdc);
+	if (vm->pio_bridge)
+		pio_bridge_reset(vm->pio_bridge);
 	if (vm->boot_fn)
 		rc = vm->boot_fn(vm->boot_opaque, vm, err);
 	if (rc == 0 && !vm->qtest)

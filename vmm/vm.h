@@ -34,6 +34,8 @@ struct css;
 struct vm;
 struct mainloop;
 struct portio_bus;
+struct pio_bridge;
+struct floppy;
 
 enum vcpu_state {
 	VCPU_STOPPED,
@@ -130,6 +132,8 @@ struct vm {
 	/* Control plane (vmm/mainloop.c, vmm/qmp.c, vmm/qtest.c). */
 	struct mainloop *loop;		/* run by vm_run() on the main thread */
 	struct portio_bus *portio;	/* devices/portio.c */
+	struct pio_bridge *pio_bridge;	/* DIAG 0x0F10 -> portio (devices/pio-bridge.c) */
+	struct floppy *floppy;		/* -drive if=floppy: DMA + fdc, or NULL */
 	bool qtest;			/* no vCPU threads; loop clock is virtual */
 	bool pause_requested;		/* vm->lock; see vm_pause() */
 	pthread_cond_t pause_cond;	/* a vCPU acknowledged the pause */

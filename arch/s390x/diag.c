@@ -15,11 +15,15 @@
  *          or -EINVAL for an unknown subchannel or queue, goes to GR2
  *          (virtio spec 4.3.3.2).  Other subcodes: specification
  *          exception.
+ *   0xF10  port-I/O bridge (devices/pio-bridge.h, README "Floppy and the
+ *          port-I/O bridge"): GR1 function, GR2-GR4 operands; results
+ *          in GR2 (and GR3).
  */
 #include <errno.h>
 
 #include "arch/s390x/intercept.h"
 #include "arch/s390x/s390.h"
+#include "devices/pio-bridge.h"
 #include "devices/virtio-ccw.h"
 #include "vmm/vm.h"
 
@@ -53,6 +57,22 @@ static int diag_500(struct vcpu *vcpu)
 	return 0;
 }
 
+/* The port-I/O bridge (devices/pio-bridge.h): GR1-GR4 in, GR2/GR3 out. */
+static int diag_pio_bridge(struct vcpu *vcpu)
+{
+	struct pio_diag_regs r = {
+		s390_gpr(vcpu, 1), s390_gpr(vcpu, 2), s390_gpr(vcpu, 3),
+		s390_gpr(vcpu, 4),
+	};
+
+	if (!vcpu->vm->pio_bridge)
+		return s390_program_interrupt(vcpu, PGM_SPECIFICATION);
+	pio_bridge_diag(vcpu->vm->pio_bridge, &r);
+	s390_set_gpr(vcpu, 2, r.gr2);
+	s390_set_gpr(vcpu, 3, r.gr3);
+	return 0;
+}
+
 int s390_handle_diag(struct vcpu *vcpu)
 {
 	uint16_t ipa = vcpu->run->s390_sieic.ipa;
@@ -66,6 +86,8 @@ int s390_handle_diag(struct vcpu *vcpu)
 		return diag_308(vcpu, r1, r3);
 	case DIAG_VIRTIO_NOTIFY:
 		return diag_500(vcpu);
+	case PIO_BRIDGE_DIAG:
+		return diag_pio_bridge(vcpu);
 	default:
 		return s390_program_interrupt(vcpu, PGM_SPECIFICATION);
 	}

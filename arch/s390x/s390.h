@@ -163,6 +163,7 @@
 #define EXT_EXTERNAL_CALL	0x1202
 #define EXT_SERVICE_SIGNAL	0x2401
 #define EXT_VIRTIO		0x2603
+#define EXT_VIRTIO_CPU_ADDR	0x0d00	/* KVM stores this in the CPU-address field */
 
 /* Control register 0 (64-bit): external-interruption subclass masks etc. */
 #define CR0_LOW_ADDR_PROT	0x0000000010000000ULL	/* bit 35 */

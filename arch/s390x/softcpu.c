@@ -462,7 +462,7 @@ static void deliver_ext(struct s390_cpu *cpu, uint8_t *lc, uint16_t code,
 {
 	be16_st(lc + LC_EXT_INT_CODE, code);
 	be16_st(lc + LC_EXT_CPU_ADDR, cpu_addr);
-	if (code == EXT_SERVICE_SIGNAL)
+	if (code == EXT_SERVICE_SIGNAL || code == EXT_VIRTIO)
 		be32_st(lc + LC_EXT_PARAMS, params);
 	psw_swap(cpu, lc, LC_EXT_OLD_PSW, LC_EXT_NEW_PSW, cpu->psw_addr);
 }
@@ -538,6 +538,17 @@ static bool deliver_one(struct s390_cpu *cpu, uint64_t tod)
 			svm->service_pending = false;
 			deliver_ext(cpu, lc, EXT_SERVICE_SIGNAL, 0, svm->service_parm);
 			svm->service_parm = 0;
+			return true;
+		}
+		/* KVM gates 0x2603 by the service-signal subclass mask too. */
+		if ((cr0 & CR0_SERVICE_SIGNAL) && svm->ext_virtio_count) {
+			unsigned int h = svm->ext_virtio_head;
+
+			be64_st(lc + LC_EXT_PARAMS2, svm->ext_virtio[h].parm64);
+			deliver_ext(cpu, lc, EXT_VIRTIO, EXT_VIRTIO_CPU_ADDR,
+				    svm->ext_virtio[h].parm);
+			svm->ext_virtio_head = (h + 1) % SOFT_MAX_EXT_VIRTIO;
+			svm->ext_virtio_count--;
 			return true;
 		}
 	}
@@ -1412,6 +1423,16 @@ static int soft_floating_irq(struct vm *vm, const struct kvm_s390_interrupt *irq
 		svm->service_parm = (irq->parm & ~3U) ? (irq->parm | (pend & 3U))
 						      : (pend | irq->parm);
 		svm->service_pending = true;
+	} else if (irq->type == KVM_S390_INT_VIRTIO) {
+		if (svm->ext_virtio_count == SOFT_MAX_EXT_VIRTIO) {
+			rc = -EBUSY;
+		} else {
+			unsigned int i = (svm->ext_virtio_head + svm->ext_virtio_count) %
+					 SOFT_MAX_EXT_VIRTIO;
+			svm->ext_virtio[i].parm = irq->parm;
+			svm->ext_virtio[i].parm64 = irq->parm64;
+			svm->ext_virtio_count++;
+		}
 	} else if (irq->type == KVM_S390_MCHK) {
 		svm->mchk_pending = true;
 		svm->mchk.cr14 = irq->parm;

@@ -417,6 +417,7 @@ uint64_t softcpu_step(struct vcpu *vcpu, uint64_t n, bool *exited);
 /* ---- Backend internals (softcpu.c, insn-sys.c) --------------------- */
 
 #define SOFT_MAX_IO_IRQS	4096
+#define SOFT_MAX_EXT_VIRTIO	64
 
 /* A floating I/O interruption (KVM_S390_INT_IO). */
 struct soft_io_irq {
@@ -438,6 +439,10 @@ struct soft_vm {
 	pthread_cond_t wake;		/* CPUs in the enabled wait state */
 	bool service_pending;
 	uint32_t service_parm;
+	/* KVM_S390_INT_VIRTIO floating external interruptions (code 0x2603;
+	 * the port-I/O bridge's interrupt lines): a FIFO, as KVM lists them. */
+	struct { uint32_t parm; uint64_t parm64; } ext_virtio[SOFT_MAX_EXT_VIRTIO];
+	unsigned int ext_virtio_head, ext_virtio_count;
 	struct soft_io_irq io[SOFT_MAX_IO_IRQS];	/* FIFO ring */
 	unsigned int io_head, io_count;
 	bool mchk_pending;
