@@ -330,6 +330,21 @@ static void test_errors(void)
 			 be16_ld(G(0x3000) + 1) == 0x3832 && G(0x3000)[3] == 9,
 			 "SENSE ID: control-unit type 3832 model 9\n");
 
+	/* Storage keys (PoP "Key-Controlled Protection"): frame 2 gets
+	 * access key 3 with fetch protection. */
+	uint8_t key = 0x38;
+	vm->ops->set_skeys(vm, 2, 1, &key);
+	ccw1(0x1000, CMD_WRITE, 0, 8, 0x2000);
+	run(2U << 28, 0x1000, irb);
+	bool prot = IRB_CSTAT(irb) == CSTAT_PROT_CHECK;
+	run(3U << 28, 0x1000, irb);
+	bool match = ok_end(irb);
+	run(0, 0x1000, irb);
+	ksft_test_result(prot && match && ok_end(irb),
+			 "fetch-protected frame: key 2 protection check, keys 3 and 0 pass\n");
+	key = 0;
+	vm->ops->set_skeys(vm, 2, 1, &key);
+
 	/* Reserved ORB bits and a 64-bit CPA: operand exception. */
 	uint8_t o[ORB_SIZE];
 	orb(o, 0, ORB_TM, 0x1000);
@@ -506,7 +521,7 @@ int main(void)
 	char *err = NULL;
 
 	ksft_print_header();
-	ksft_set_plan(41);
+	ksft_set_plan(42);
 	rec_ops = soft_backend_ops;
 	rec_ops.floating_irq = rec_floating_irq;
 	cfg.backend = &rec_ops;
@@ -519,7 +534,7 @@ int main(void)
 	test_stsch_msch();	/* 6 */
 	test_simple();		/* 5 */
 	test_chaining();	/* 5 */
-	test_errors();		/* 11 */
+	test_errors();		/* 12 */
 	test_functions();	/* 7 */
 	test_crw_chsc();	/* 6 */
 	test_random();		/* 1 */

@@ -66,9 +66,11 @@ static void fill(uint8_t *p, int s)
 static void one_revision(uint32_t schid, int rev)
 {
 	static uint8_t cfg[60];
-	int r = virtio_setup(&d, schid, rev, VIRTIO_F_INDIRECT_DESC, 1, rev == 1);
+	/* Revision 1 also with event index and adapter interruptions. */
+	uint64_t want = VIRTIO_F_INDIRECT_DESC | (rev == 1 ? VIRTIO_F_EVENT_IDX : 0);
+	int r = virtio_setup(&d, schid, rev, want, 1, rev == 1);
 
-	tap_ok(r == 0, "rev %d: set-up (%d)", rev, r);
+	tap_ok(r == 0 && (d.features & want) == want, "rev %d: set-up (%d)", rev, r);
 	memset(cfg, 0, sizeof(cfg));
 	r = vccw_cmd(&d, CCW_READ_CONF, 0, cfg, sizeof(cfg));
 	uint64_t cap = virtio_le64(&d, cfg);
