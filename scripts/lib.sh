@@ -5,7 +5,11 @@
 MINIVMM_PKGS=(meson ninja-build pkg-config gcc gcc-s390x-linux-gnu
 	binutils-s390x-linux-gnu libc6-dev-s390x-cross
 	linux-libc-dev-s390x-cross libseccomp-dev libcap-ng-dev
-	qemu-user-static qemu-system-misc python3)
+	qemu-user-static qemu-system-misc python3 libjansson-dev)
+
+# The cross build's target libraries, as Debian multiarch packages (the
+# cross file finds them with pkg-config in /usr/lib/s390x-linux-gnu).
+MINIVMM_CROSS_PKGS=(libjansson-dev:s390x)
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -22,6 +26,18 @@ need_packages() {
 	$sudo apt-get update -qq >&2 || return 1
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
 		--no-install-recommends "${missing[@]}" >&2
+}
+
+# need_cross_packages: enable the s390x architecture once, then install
+# MINIVMM_CROSS_PKGS like need_packages does.
+need_cross_packages() {
+	local sudo=
+	[ "$(id -u)" -ne 0 ] && sudo=sudo
+	if ! dpkg --print-foreign-architectures | grep -qx s390x; then
+		echo "minivmm: enabling the s390x architecture (dpkg multiarch)" >&2
+		$sudo dpkg --add-architecture s390x || return 1
+	fi
+	need_packages "${MINIVMM_CROSS_PKGS[@]}"
 }
 
 # build DIR [meson options...]: configure once, then (re)build.

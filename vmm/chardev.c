@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -213,23 +214,36 @@ struct chr_conn {
 	int fd;
 	bool dead;		/* write failed or queue overflowed */
 	bool want_out;		/* EPOLLOUT armed */
+	bool notify_posted;	/* conn_dead_notify() queued on the loop */
 	chr_input_fn *fn;
 	void *opaque;
 	uint8_t *out;		/* queued output [out_start, out_len) */
 	size_t out_start, out_len, out_cap;
 };
 
+static void conn_dead_notify(void *opaque)
+{
+	struct chr_conn *c = opaque;
+
+	c->notify_posted = false;
+	c->fn(c->opaque, c, NULL, 0);	/* the owner frees c */
+}
+
 /*
- * A peer we cannot write to is shut down: epoll then reports the socket
- * readable, read() returns 0, and the owner sees the usual disconnect.
+ * A peer we cannot write to (gone, or not reading) is dropped: the owner
+ * gets the usual disconnect callback from the loop, not from inside the
+ * write that failed.  (No shutdown(): the main thread's seccomp list has
+ * only read/write/sendmsg/recvmsg for sockets.)
  */
 static void kill_conn(struct chr_conn *c)
 {
 	if (c->dead)
 		return;
 	c->dead = true;
-	shutdown(c->fd, SHUT_RDWR);
 	c->out_start = c->out_len = 0;
+	mainloop_del_fd(c->ml, c->fd);
+	if (mainloop_post(c->ml, conn_dead_notify, c) == 0)
+		c->notify_posted = true;
 }
 
 static void set_want_out(struct chr_conn *c, bool on)
@@ -237,14 +251,17 @@ static void set_want_out(struct chr_conn *c, bool on)
 	if (c->want_out == on)
 		return;
 	c->want_out = on;
+	if (c->dead)
+		return;
 	mainloop_mod_fd(c->ml, c->fd, EPOLLIN | (on ? EPOLLOUT : 0));
 }
 
 static void try_write(struct chr_conn *c)
 {
 	while (c->out_start < c->out_len) {
-		ssize_t n = send(c->fd, c->out + c->out_start,
-				 c->out_len - c->out_start, MSG_NOSIGNAL);
+		struct iovec iov = { c->out + c->out_start, c->out_len - c->out_start };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+		ssize_t n = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -271,7 +288,7 @@ static void conn_event(void *opaque, int fd, uint32_t events)
 		try_write(c);
 	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		return;
-	n = recv(c->fd, buf, sizeof(buf), 0);
+	n = read(c->fd, buf, sizeof(buf));
 	if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 		return;
 	/* The callback may free c: touch nothing after it. */
@@ -309,7 +326,8 @@ bool chr_conn_write(struct chr_conn *c, const void *buf, size_t len)
 		size_t pending = c->out_len - c->out_start, cap = c->out_cap ? c->out_cap : 4096;
 		uint8_t *n;
 
-		memmove(c->out, c->out + c->out_start, pending);
+		if (pending)
+			memmove(c->out, c->out + c->out_start, pending);
 		c->out_start = 0;
 		c->out_len = pending;
 		while (cap < pending + len)
@@ -375,6 +393,8 @@ void chr_conn_free(struct chr_conn *c)
 {
 	if (!c)
 		return;
+	if (c->notify_posted)
+		mainloop_cancel(c->ml, conn_dead_notify, c);
 	mainloop_del_fd(c->ml, c->fd);
 	close(c->fd);
 	free(c->out);

@@ -275,6 +275,25 @@ int mainloop_post(struct mainloop *ml, ml_fn *fn, void *opaque)
 	return 0;
 }
 
+void mainloop_cancel(struct mainloop *ml, ml_fn *fn, void *opaque)
+{
+	pthread_mutex_lock(&ml->work_lock);
+	for (struct ml_work **pp = &ml->work_head; *pp;) {
+		struct ml_work *w = *pp;
+
+		if (w->fn == fn && w->opaque == opaque) {
+			*pp = w->next;
+			free(w);
+		} else {
+			pp = &w->next;
+		}
+	}
+	ml->work_tail = &ml->work_head;
+	while (*ml->work_tail)
+		ml->work_tail = &(*ml->work_tail)->next;
+	pthread_mutex_unlock(&ml->work_lock);
+}
+
 static int run_work(struct mainloop *ml)
 {
 	struct ml_work *list;

@@ -59,6 +59,8 @@ uint64_t mainloop_clock_set(struct mainloop *ml, uint64_t ns);
 
 /* Any thread: run fn(opaque) on the loop thread soon. 0 or -ENOMEM. */
 int mainloop_post(struct mainloop *ml, ml_fn *fn, void *opaque);
+/* Drop queued work that matches fn and opaque (not yet run). */
+void mainloop_cancel(struct mainloop *ml, ml_fn *fn, void *opaque);
 /* Any thread: make a blocked mainloop_iterate() return. */
 void mainloop_wake(struct mainloop *ml);
 

@@ -45,7 +45,6 @@ struct qmp_client {
 struct qmp_listener {
 	struct qmp_server *srv;
 	int fd;
-	char path[108];		/* unix socket to unlink at the end */
 };
 
 struct qmp_server {
@@ -806,7 +805,6 @@ int qmp_server_add_endpoint(struct qmp_server *srv, const char *text, char **err
 	struct qmp_listener *l = &srv->listeners[srv->nlisteners];
 	l->srv = srv;
 	l->fd = fd;
-	snprintf(l->path, sizeof(l->path), "%s", spec.is_unix ? spec.path : "");
 	rc = mainloop_add_fd(srv->ml, fd, EPOLLIN, listener_event, l);
 	if (rc < 0) {
 		close(fd);
@@ -888,8 +886,8 @@ void qmp_server_destroy(struct qmp_server *srv)
 	for (size_t i = 0; i < srv->nlisteners; i++) {
 		mainloop_del_fd(srv->ml, srv->listeners[i].fd);
 		close(srv->listeners[i].fd);
-		if (srv->listeners[i].path[0])
-			unlink(srv->listeners[i].path);
+		/* The socket file stays (no unlink in the main thread's seccomp
+		 * list); the next start removes a stale one, as QEMU does. */
 	}
 	free(srv);
 }

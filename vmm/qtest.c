@@ -29,7 +29,6 @@ struct qtest {
 	char *line;			/* partial input line */
 	size_t line_len, line_cap;
 	int listen_fd;
-	char listen_path[108];
 	bool intercepting;		/* our sink is installed on vm->portio */
 	portio_irq_fn *old_sink;
 	void *old_opaque;
@@ -485,8 +484,6 @@ int qtest_add_endpoint(struct qtest *q, const char *text, char **err)
 		return rc;
 	}
 	q->listen_fd = fd;
-	snprintf(q->listen_path, sizeof(q->listen_path), "%s",
-		 spec.is_unix ? spec.path : "");
 	if (spec.wait) {
 		int cfd = chr_accept(fd);
 
@@ -524,9 +521,7 @@ void qtest_destroy(struct qtest *q)
 	}
 	if (q->listen_fd >= 0) {
 		mainloop_del_fd(q->vm->loop, q->listen_fd);
-		close(q->listen_fd);
-		if (q->listen_path[0])
-			unlink(q->listen_path);
+		close(q->listen_fd);	/* the socket file stays, see qmp.c */
 	}
 	free(q->line);
 	free(q);
