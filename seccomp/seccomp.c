@@ -164,7 +164,9 @@ static const struct sb_rule main_rules[] = {
 	/* The floppy (devices/fdc.c): qtest-driven sector I/O, media change. */
 	ANY("pread64", "floppy: sector reads when qtest drives the controller"),
 	ANY("pwrite64", "floppy: sector writes when qtest drives the controller"),
-	ANY("openat", "floppy: QMP blockdev-change-medium opens the new image"),
+	{ "openat", B_ALL, { ARG_CLEAR(2, O_CREAT | O_TRUNC, "no O_CREAT, O_TRUNC") },
+	  "floppy: QMP blockdev-change-medium opens the new image (to go: "
+	  "pass the image as an fd, QMP getfd)" },
 	ANY("fstat", "floppy: the new image's size gives its geometry"),
 	ANY("newfstatat", "floppy: fstat() as glibc issues it"),
 };
@@ -177,8 +179,6 @@ static const struct sb_rule vcpu_rules[] = {
 	ANY("write", "SCLP and virtio-console output to their chardevs; "
 	    "wake-up eventfd of the main loop (vm_request_end, mainloop_post)"),
 	ANY(POLL, "console output waits for a non-blocking chardev"),
-	ANY("pread64", "floppy (devices/fdc.c) reads its image on the vCPU thread"),
-	ANY("pwrite64", "floppy (devices/fdc.c) writes its image on the vCPU thread"),
 	ANY("getrandom", "virtio-rng fills the guest's buffer"),
 	/* KVM (arch/s390x/kvm.c) on the vCPU's own fd and the VM fd. */
 	IOCTL(B_KVM, KVM_RUN, "enter the guest"),
