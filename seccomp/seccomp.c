@@ -409,6 +409,17 @@ bool sandbox_supported(void)
 	return true;
 }
 
+bool sandbox_available(const char **why)
+{
+	/* API level 3: SECCOMP_GET_ACTION_AVAIL answers, KILL_PROCESS works. */
+	if (seccomp_api_get() < 3) {
+		*why = "this kernel (or emulator) cannot load seccomp filters "
+		       "with SCMP_ACT_KILL_PROCESS";
+		return false;
+	}
+	return true;
+}
+
 /* ---- the SIGSYS reporter (-sandbox debug) ------------------------------- */
 
 /*
@@ -691,6 +702,12 @@ void sandbox_print(FILE *f)
 
 bool sandbox_supported(void)
 {
+	return false;
+}
+
+bool sandbox_available(const char **why)
+{
+	*why = "minivmm was built without libseccomp";
 	return false;
 }
 

@@ -69,6 +69,12 @@ struct sandbox_config {
 
 /* Whether this build has seccomp support (libseccomp found). */
 bool sandbox_supported(void);
+/*
+ * Whether filters can be loaded here: the build has libseccomp and the
+ * kernel offers SECCOMP_RET_KILL_PROCESS (Linux 4.14; qemu-user does not
+ * pass seccomp through).  Otherwise *why says what is missing.
+ */
+bool sandbox_available(const char **why);
 
 /*
  * Set the process-wide sandbox (main thread, before any thread exists).

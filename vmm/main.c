@@ -128,6 +128,17 @@ int main(int argc, char **argv)
 		.console_in = STDIN_FILENO,
 		.console_out = STDOUT_FILENO,
 	};
+	/*
+	 * Default on, but where the kernel (or qemu-user, in the cross
+	 * test run) cannot load filters the default falls back to off,
+	 * loudly; an explicit -sandbox on|debug fails instead.
+	 */
+	const char *why = NULL;
+	if (!opts.sandbox_given && !sandbox_available(&why)) {
+		fprintf(stderr, "minivmm: WARNING: %s: running WITHOUT the "
+			"seccomp sandbox (-sandbox on makes this an error)\n", why);
+		sbc.mode = SANDBOX_OFF;
+	}
 	struct caps_config capc = {
 		.runas = opts.runas,
 		.chroot_dir = opts.chroot_dir,
@@ -143,7 +154,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "minivmm: %s\n", note);
 		free(note);
 	}
-	if (opts.sandbox == SANDBOX_OFF)
+	if (opts.sandbox == SANDBOX_OFF && opts.sandbox_given)
 		fprintf(stderr, "minivmm: WARNING: -sandbox off: no seccomp "
 			"filters are installed; a guest that breaks a device "
 			"model gets everything this process can do (use it for "

@@ -505,6 +505,7 @@ static int opt_sandbox(struct opt_parser *p, const char *arg)
 		p->o->sandbox = SANDBOX_DEBUG;
 	else
 		return fail(p, "-sandbox: '%s' is not on, off or debug", arg);
+	p->o->sandbox_given = true;
 	return 0;
 }
 

@@ -45,6 +45,7 @@ struct vmm_options {
 	bool list_machines;	/* -M help / -machine help */
 	/* Sandbox (seccomp/): -sandbox on|off|debug, default on. */
 	enum sandbox_mode sandbox;
+	bool sandbox_given;	/* -sandbox was on the command line */
 	const char *runas;	/* -runas USER */
 	const char *chroot_dir;	/* -chroot DIR */
 	bool print_seccomp;	/* --print-seccomp: print the allowlists, exit 0 */
