@@ -382,6 +382,8 @@ int vmm_spawn(struct vmm_proc *p, bool with_qmp, bool with_qtest,
 	      const char *const *args)
 {
 	const char *bin = getenv("MINIVMM"), *wrapper = getenv("MINIVMM_WRAPPER");
+	const char *extra = getenv("MINIVMM_ARGS");
+	char *extra_copy = NULL;
 	char qmp_path[128], qtest_path[128], qmp_arg[160], qtest_arg[160];
 	const char *argv[64];
 	char *wrap_copy = NULL, *save = NULL, *tok;
@@ -407,6 +409,14 @@ int vmm_spawn(struct vmm_proc *p, bool with_qmp, bool with_qtest,
 			argv[n++] = tok;
 	}
 	argv[n++] = bin;
+	/* $MINIVMM_ARGS: more options, e.g. "-sandbox off" under qemu-user,
+	 * which cannot install seccomp filters. */
+	if (extra && *extra) {
+		extra_copy = strdup(extra);
+		for (tok = strtok_r(extra_copy, " ", &save); tok && n < 24;
+		     tok = strtok_r(NULL, " ", &save))
+			argv[n++] = tok;
+	}
 	if (with_qmp) {
 		snprintf(qmp_arg, sizeof(qmp_arg), "unix:%s", qmp_path);
 		argv[n++] = "-qmp";
@@ -430,6 +440,7 @@ int vmm_spawn(struct vmm_proc *p, bool with_qmp, bool with_qtest,
 		_exit(127);
 	}
 	free(wrap_copy);
+	free(extra_copy);
 	if (p->pid < 0)
 		return -errno;
 	if (with_qmp)

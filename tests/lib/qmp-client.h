@@ -98,8 +98,8 @@ struct vmm_proc {
 };
 
 /*
- * Start $MINIVMM (run through $MINIVMM_WRAPPER when set, e.g. qemu-user)
- * with extra args (NULL-terminated) and, when asked, -qmp/-qtest sockets it
+ * Start $MINIVMM (run through $MINIVMM_WRAPPER when set, e.g. qemu-user;
+ * $MINIVMM_ARGS are added first, e.g. "-sandbox off") with extra args (NULL-terminated) and, when asked, -qmp/-qtest sockets it
  * connects to.  0 or -errno.
  */
 int vmm_spawn(struct vmm_proc *p, bool with_qmp, bool with_qtest,
