@@ -276,7 +276,7 @@ static void blk_drain(struct virtio_blk *b)
 		vccw_lock(vd);
 		/* A reset meanwhile: the request belongs to a dead queue. */
 		if (vccw_generation(vd) == gen)
-			vccw_push(vd, 0, b->elem.head, len, &notify);
+			vccw_push(vd, 0, &b->elem, len, &notify);
 		vccw_unlock(vd);
 		if (notify)
 			vccw_interrupt(vd, 0);
@@ -361,7 +361,7 @@ int virtio_blk_create(struct virtio_blk **out, struct css *css, int devno,
 		.queue_max = BLK_QUEUE_MAX,
 		.features = VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE |
 			    VIRTIO_BLK_F_FLUSH | VIRTIO_F_INDIRECT_DESC |
-			    VIRTIO_F_EVENT_IDX |
+			    VIRTIO_F_EVENT_IDX | VIRTIO_F_RING_PACKED |
 			    (b->readonly ? VIRTIO_BLK_F_RO :
 			     VIRTIO_BLK_F_DISCARD | VIRTIO_BLK_F_WRITE_ZEROES),
 		.config_size = CFG_SIZE,

@@ -10,6 +10,9 @@
  *      VERSION_1 offered, rings and configuration little-endian
  *   2  adds READ_STATUS
  *
+ * Queues are split rings, or packed rings when VIRTIO_F_RING_PACKED was
+ * negotiated (revision >= 1).
+ *
  * A revision is set with SET_VIRTIO_REV as the first command after the
  * subchannel was enabled; any other command first fixes revision 0.
  * Host-to-guest notifications: classic indicators (SET_IND: a 64-bit
@@ -139,6 +142,7 @@ static void sync_queue_features(struct virtio_ccw_dev *vd)
 		vd->vq[i].le = modern(vd);
 		vd->vq[i].event_idx = vd->guest_features & VIRTIO_F_EVENT_IDX;
 		vd->vq[i].indirect = vd->guest_features & VIRTIO_F_INDIRECT_DESC;
+		vd->vq[i].packed = vd->guest_features & VIRTIO_F_RING_PACKED;
 	}
 }
 
@@ -214,14 +218,14 @@ int vccw_pop(struct virtio_ccw_dev *vd, unsigned int q, struct vq_elem *e)
 	return r;
 }
 
-void vccw_push(struct virtio_ccw_dev *vd, unsigned int q, uint16_t head,
-	       uint32_t len, bool *notify)
+void vccw_push(struct virtio_ccw_dev *vd, unsigned int q,
+	       const struct vq_elem *e, uint32_t len, bool *notify)
 {
 	struct virtqueue *vq = vccw_queue(vd, q);
 
 	if (!vq)
 		return;
-	if (vq_push(vd->vm, vq, head, len) < 0) {
+	if (vq_push(vd->vm, vq, e, len) < 0) {
 		vccw_needs_reset(vd);
 		return;
 	}
@@ -448,7 +452,9 @@ static enum ccw_result cmd_set_vq(struct virtio_ccw_dev *vd,
 			nq.used = (nq.avail + 6 + 2ULL * num + 4095) & ~4095ULL;
 		}
 	} else {
-		/* struct vq_info_block: desc, res0, index, num, driver, device */
+		/* struct vq_info_block: desc, res0, index, num, driver, device
+		 * (for a packed ring: the descriptor ring and the driver and
+		 * device event-suppression areas). */
 		r = get(ds, b, 32);
 		if (r != CCW_OK)
 			return r;
@@ -468,6 +474,8 @@ static enum ccw_result cmd_set_vq(struct virtio_ccw_dev *vd,
 		return CCW_OK;
 	}
 	nq.num = num;
+	nq.le = modern(vd);
+	nq.packed = vd->guest_features & VIRTIO_F_RING_PACKED;
 	if (num > vd->ops->queue_max || !vq_valid(vd->vm, &nq))
 		return CCW_CMD_REJECT;
 	nq.ready = true;

@@ -41,6 +41,7 @@ struct virtio_ccw_dev;
 #define VIRTIO_F_INDIRECT_DESC	(1ULL << 28)
 #define VIRTIO_F_EVENT_IDX	(1ULL << 29)
 #define VIRTIO_F_VERSION_1	(1ULL << 32)
+#define VIRTIO_F_RING_PACKED	(1ULL << 34)
 
 /* Device ids (spec 5). */
 #define VIRTIO_ID_BLOCK		2
@@ -93,8 +94,8 @@ void vccw_interrupt(struct virtio_ccw_dev *vd, unsigned int q);
  * -EINVAL (NEEDS_RESET set). push/notify: *notify set when the driver
  * wants an interruption. */
 int vccw_pop(struct virtio_ccw_dev *vd, unsigned int q, struct vq_elem *e);
-void vccw_push(struct virtio_ccw_dev *vd, unsigned int q, uint16_t head,
-	       uint32_t len, bool *notify);
+void vccw_push(struct virtio_ccw_dev *vd, unsigned int q,
+	       const struct vq_elem *e, uint32_t len, bool *notify);
 
 /* Table of the transport's CCW commands, exposed for the tests. */
 extern const struct css_dev_ops virtio_ccw_css_ops;

@@ -81,7 +81,7 @@ static void con_tx(struct virtio_console *c)
 				write_all(out, buf, (size_t)n);
 			off += (uint64_t)n;
 		}
-		vccw_push(vd, CON_TX, c->tx_elem.head, 0, &notify);
+		vccw_push(vd, CON_TX, &c->tx_elem, 0, &notify);
 	}
 	broken = r < 0;
 	vccw_unlock(vd);
@@ -120,7 +120,7 @@ static bool con_deliver(struct virtio_console *c)
 			n = 0;
 		memmove(c->pending, c->pending + n, c->npending - (size_t)n);
 		c->npending -= (size_t)n;
-		vccw_push(vd, CON_RX, c->rx_elem.head, (uint32_t)n, &notify);
+		vccw_push(vd, CON_RX, &c->rx_elem, (uint32_t)n, &notify);
 	}
 	broken = r < 0;
 	vccw_unlock(vd);
@@ -208,7 +208,8 @@ static const struct virtio_dev_ops console_ops = {
 	.device_id = VIRTIO_ID_CONSOLE,
 	.num_queues = 2,
 	.queue_max = 128,
-	.features = VIRTIO_F_INDIRECT_DESC | VIRTIO_F_EVENT_IDX,
+	.features = VIRTIO_F_INDIRECT_DESC | VIRTIO_F_EVENT_IDX |
+		    VIRTIO_F_RING_PACKED,
 	.config_size = 0,
 	.notify = con_notify,
 	.driver_ok = con_driver_ok,

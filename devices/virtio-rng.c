@@ -42,7 +42,7 @@ static void rng_notify(void *dev, unsigned int q)
 			got = 0;
 		int64_t w = vq_elem_write(vccw_vm(vd), &rng->elem, 0, buf,
 					  (uint64_t)got);
-		vccw_push(vd, q, rng->elem.head, w < 0 ? 0 : (uint32_t)w, &notify);
+		vccw_push(vd, q, &rng->elem, w < 0 ? 0 : (uint32_t)w, &notify);
 	}
 	broken = r < 0;
 	vccw_unlock(vd);
@@ -57,7 +57,8 @@ static const struct virtio_dev_ops rng_ops = {
 	.device_id = VIRTIO_ID_RNG,
 	.num_queues = 1,
 	.queue_max = 256,
-	.features = VIRTIO_F_INDIRECT_DESC | VIRTIO_F_EVENT_IDX,
+	.features = VIRTIO_F_INDIRECT_DESC | VIRTIO_F_EVENT_IDX |
+		    VIRTIO_F_RING_PACKED,
 	.config_size = 0,
 	.notify = rng_notify,
 };

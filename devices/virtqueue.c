@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Split-virtqueue walker (virtio spec 2.7).  See virtqueue.h for the rules
- * every guest-provided index and address is held to.
+ * Virtqueue walker: split rings (virtio spec 2.7) and packed rings (2.8).
+ * See virtqueue.h for the rules every guest-provided index and address is
+ * held to.
  */
 #include <errno.h>
 #include <string.h>
@@ -46,12 +47,20 @@ static void st32(const struct virtqueue *vq, uint8_t *p, uint32_t v)
 void vq_reset(struct virtqueue *vq)
 {
 	memset(vq, 0, sizeof(*vq));
+	/* Packed rings start with both wrap counters at 1 (spec 2.8.1). */
+	vq->avail_wrap = vq->used_wrap = true;
 }
 
 /* Ring sizes (spec 2.7): descriptor table 16*num, available ring
  * 6+2*num, used ring 6+8*num (the event fields included). */
 bool vq_valid(struct vm *vm, const struct virtqueue *vq)
 {
+	/* Packed (spec 2.8.10): any size up to 2^15, the descriptor ring and
+	 * two 4-byte event-suppression structures. */
+	if (vq->packed)
+		return vq->num && vq->num <= VQ_MAX_PACKED_SIZE && vq->le &&
+		       vm_absolute(vm, vq->desc, (uint64_t)DESC_SIZE * vq->num) &&
+		       vm_absolute(vm, vq->avail, 4) && vm_absolute(vm, vq->used, 4);
 	if (!vq->num || (vq->num & (vq->num - 1)) || vq->num > VQ_MAX_SIZE)
 		return false;
 	return vm_absolute(vm, vq->desc, (uint64_t)DESC_SIZE * vq->num) &&
@@ -133,7 +142,156 @@ static int walk_indirect(struct vm *vm, const struct virtqueue *vq,
 	}
 }
 
-int vq_pop(struct vm *vm, struct virtqueue *vq, struct vq_elem *e)
+/* ---- packed rings (spec 2.8) ---------------------------------------- */
+
+struct pdesc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t id, flags;
+};
+
+static int read_pdesc(struct vm *vm, uint64_t table, uint32_t i, struct pdesc *d)
+{
+	const uint8_t *p = ring(vm, table, (uint64_t)i * DESC_SIZE, DESC_SIZE);
+
+	if (!p)
+		return -EINVAL;
+	/* Flags first, the rest after: the driver writes them last. */
+	d->flags = le16_ld((const uint8_t *)&((const volatile uint8_t *)p)[14]);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	d->addr = le64_ld(p);
+	d->len = le32_ld(p + 8);
+	d->id = le16_ld(p + 12);
+	return 0;
+}
+
+/* Available to the device: AVAIL equals the wrap counter, USED not. */
+static bool pdesc_avail(uint16_t flags, bool wrap)
+{
+	return !!(flags & VRING_PACKED_DESC_F_AVAIL) == wrap &&
+	       !!(flags & VRING_PACKED_DESC_F_USED) != wrap;
+}
+
+/* An indirect table of packed descriptors: len/16 entries, all used,
+ * NEXT ignored, no nesting (spec 2.8.19). */
+static int walk_packed_indirect(struct vm *vm, const struct virtqueue *vq,
+				const struct pdesc *ind, struct vq_elem *e)
+{
+	uint32_t n = ind->len / DESC_SIZE;
+
+	if (!vq->indirect || !ind->len || ind->len % DESC_SIZE ||
+	    n > VQ_MAX_SEGS || !vm_absolute(vm, ind->addr, ind->len))
+		return -EINVAL;
+	for (uint32_t i = 0; i < n; i++) {
+		struct pdesc p;
+		struct desc d;
+
+		if (read_pdesc(vm, ind->addr, i, &p) < 0 ||
+		    (p.flags & VRING_DESC_F_INDIRECT))
+			return -EINVAL;
+		d = (struct desc){ p.addr, p.len, p.flags, 0 };
+		if (add_seg(vm, e, &d) < 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int pop_packed(struct vm *vm, struct virtqueue *vq, struct vq_elem *e)
+{
+	uint16_t pos = vq->last_avail, id = 0, n = 0;
+	bool wrap = vq->avail_wrap;
+	struct pdesc p;
+
+	if (pos >= vq->num || read_pdesc(vm, vq->desc, pos, &p) < 0)
+		return -EINVAL;
+	if (!pdesc_avail(p.flags, wrap))
+		return 0;
+	e->nseg = e->nout = 0;
+	e->out_len = e->in_len = 0;
+	for (;;) {
+		/* Every descriptor of the chain must be available; a chain
+		 * longer than the ring is a loop. */
+		if (n == vq->num || read_pdesc(vm, vq->desc, pos, &p) < 0 ||
+		    !pdesc_avail(p.flags, wrap))
+			return -EINVAL;
+		n++;
+		if (p.flags & VRING_DESC_F_INDIRECT) {
+			if ((p.flags & VRING_DESC_F_NEXT) ||
+			    walk_packed_indirect(vm, vq, &p, e) < 0)
+				return -EINVAL;
+		} else {
+			struct desc d = { p.addr, p.len, p.flags, 0 };
+
+			if (add_seg(vm, e, &d) < 0)
+				return -EINVAL;
+		}
+		id = p.id;	/* the buffer id is in the last descriptor */
+		if (++pos == vq->num) {
+			pos = 0;
+			wrap = !wrap;
+		}
+		if (!(p.flags & VRING_DESC_F_NEXT))
+			break;
+	}
+	e->head = id;
+	e->ndesc = n;
+	vq->last_avail = pos;
+	vq->avail_wrap = wrap;
+	return 1;
+}
+
+/* Write the used descriptor at the device's position: id, len, then
+ * the flags with AVAIL and USED equal to the used wrap counter. */
+static int push_packed(struct vm *vm, struct virtqueue *vq,
+		       const struct vq_elem *e, uint32_t len)
+{
+	uint8_t *p = ring(vm, vq->desc, (uint64_t)vq->used_idx * DESC_SIZE, DESC_SIZE);
+
+	if (!p || !e->ndesc || e->ndesc > vq->num)
+		return -EINVAL;
+	le16_st(p + 12, e->head);
+	le32_st(p + 8, len);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	le16_st(p + 14, (uint16_t)((vq->used_wrap ? VRING_PACKED_DESC_F_AVAIL |
+					VRING_PACKED_DESC_F_USED : 0) |
+				   (len ? VRING_DESC_F_WRITE : 0)));
+	uint32_t pos = (uint32_t)vq->used_idx + e->ndesc;
+	if (pos >= vq->num) {
+		pos -= vq->num;
+		vq->used_wrap = !vq->used_wrap;
+	}
+	vq->used_idx = (uint16_t)pos;
+	vq->signalled_used = (uint16_t)(vq->signalled_used + e->ndesc);
+	return 0;
+}
+
+/* Driver event suppression (spec 2.8.14): enable, disable, or "after the
+ * used descriptor at offset/wrap".  signalled_used counts descriptors
+ * used since the last decision. */
+static bool notify_packed(struct vm *vm, struct virtqueue *vq)
+{
+	const uint8_t *ev = ring(vm, vq->avail, 0, 4);
+	uint16_t used_since = vq->signalled_used;
+
+	vq->signalled_used = 0;
+	if (!ev)
+		return true;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	uint16_t off_wrap = le16_ld(ev), flags = le16_ld(ev + 2) & 3;
+	if (flags == VRING_PACKED_EVENT_DISABLE)
+		return false;
+	if (flags != VRING_PACKED_EVENT_DESC || !vq->event_idx)
+		return true;
+	uint16_t new = vq->used_idx, old = (uint16_t)(new - used_since);
+	uint16_t event = off_wrap & 0x7fff;
+	if (!!(off_wrap >> 15) != vq->used_wrap)
+		event = (uint16_t)(event - vq->num);
+	return (uint16_t)(new - event - 1) < (uint16_t)(new - old);
+}
+
+/* ---- split rings (spec 2.7) ----------------------------------------- */
+
+static int pop_split(struct vm *vm, struct virtqueue *vq, struct vq_elem *e)
 {
 	uint8_t *av;
 	uint16_t avail_idx, head;
@@ -156,6 +314,7 @@ int vq_pop(struct vm *vm, struct virtqueue *vq, struct vq_elem *e)
 		return -EINVAL;
 
 	e->head = head;
+	e->ndesc = 1;
 	e->nseg = e->nout = 0;
 	e->out_len = e->in_len = 0;
 	uint16_t i = head;
@@ -194,11 +353,25 @@ int vq_pop(struct vm *vm, struct virtqueue *vq, struct vq_elem *e)
 	return 1;
 }
 
-int vq_push(struct vm *vm, struct virtqueue *vq, uint16_t head, uint32_t len)
+int vq_pop(struct vm *vm, struct virtqueue *vq, struct vq_elem *e)
 {
-	uint8_t *u = ring(vm, vq->used, 0, 4 + 8ULL * vq->num);
+	if (!vq->ready || !vq->num)
+		return 0;
+	return vq->packed ? pop_packed(vm, vq, e) : pop_split(vm, vq, e);
+}
 
-	if (!u || !vq->num)
+int vq_push(struct vm *vm, struct virtqueue *vq, const struct vq_elem *e,
+	    uint32_t len)
+{
+	if (!vq->num)
+		return -EINVAL;
+	if (vq->packed)
+		return push_packed(vm, vq, e, len);
+
+	uint8_t *u = ring(vm, vq->used, 0, 4 + 8ULL * vq->num);
+	uint16_t head = e->head;
+
+	if (!u)
 		return -EINVAL;
 	uint8_t *ent = u + 4 + 8 * (vq->used_idx % vq->num);
 	st32(vq, ent, head);
@@ -212,6 +385,9 @@ int vq_push(struct vm *vm, struct virtqueue *vq, uint16_t head, uint32_t len)
 
 bool vq_should_notify(struct vm *vm, struct virtqueue *vq)
 {
+	if (vq->packed)
+		return notify_packed(vm, vq);
+
 	uint8_t *av = ring(vm, vq->avail, 0, 4 + 2ULL * vq->num + 2);
 
 	if (!av)

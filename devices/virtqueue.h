@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Split virtqueues (virtio 1.x spec, 2.7 "Split Virtqueues"), device side.
+ * Virtqueues, device side: split rings (virtio 1.x spec, 2.7 "Split
+ * Virtqueues") and packed rings (2.8 "Packed Virtqueues", with
+ * VIRTIO_F_RING_PACKED; modern byte order only).
  *
  * The driver owns the descriptor table and the available ring, the device
  * the used ring.  Everything read from guest storage is checked where it
@@ -28,11 +30,22 @@ struct vm;
 #define VRING_DESC_F_WRITE	2
 #define VRING_DESC_F_INDIRECT	4
 #define VRING_AVAIL_F_NO_INTERRUPT 1
+/* Packed rings: descriptor flags and event-suppression flags (2.8). */
+#define VRING_PACKED_DESC_F_AVAIL	(1u << 7)
+#define VRING_PACKED_DESC_F_USED	(1u << 15)
+#define VRING_PACKED_EVENT_ENABLE	0
+#define VRING_PACKED_EVENT_DISABLE	1
+#define VRING_PACKED_EVENT_DESC		2
 
 /* Virtqueue state.  Guest-visible (migrate): the addresses, size,
- * enable, last_avail and used_idx; the features are negotiated state. */
+ * enable, last_avail, used_idx and the wrap counters; the features are
+ * negotiated state.  For a packed ring, avail is the driver event
+ * suppression area and used the device one; last_avail and used_idx are
+ * ring positions (0..num-1). */
 struct virtqueue {
 	uint64_t desc, avail, used;	/* guest absolute addresses */
+	bool packed;			/* VIRTIO_F_RING_PACKED negotiated */
+	bool avail_wrap, used_wrap;	/* packed: wrap counters (start 1) */
 	uint16_t num;			/* 0: not set up */
 	bool ready;
 	bool le;			/* modern byte order */
@@ -52,11 +65,14 @@ struct vq_seg {
 
 /* One popped descriptor chain: readable segments first, then writable. */
 struct vq_elem {
-	uint16_t head;
+	uint16_t head;			/* split: head index; packed: buffer id */
+	uint16_t ndesc;			/* packed: ring descriptors it used */
 	unsigned int nseg, nout;	/* all segments, readable ones */
 	uint64_t out_len, in_len;	/* bytes readable / writable */
 	struct vq_seg seg[VQ_MAX_SEGS];
 };
+
+#define VQ_MAX_PACKED_SIZE	32768
 
 /* Reset to "not set up". */
 void vq_reset(struct virtqueue *vq);
@@ -64,8 +80,9 @@ void vq_reset(struct virtqueue *vq);
 bool vq_valid(struct vm *vm, const struct virtqueue *vq);
 /* Take the next available chain: 1 got one, 0 none, -EINVAL broken. */
 int vq_pop(struct vm *vm, struct virtqueue *vq, struct vq_elem *e);
-/* Return a chain with `len` bytes written.  -EINVAL when broken. */
-int vq_push(struct vm *vm, struct virtqueue *vq, uint16_t head, uint32_t len);
+/* Return a popped chain with `len` bytes written.  -EINVAL when broken. */
+int vq_push(struct vm *vm, struct virtqueue *vq, const struct vq_elem *e,
+	    uint32_t len);
 /* After pushes: does the driver want an interruption (flags/event idx)? */
 bool vq_should_notify(struct vm *vm, struct virtqueue *vq);
 

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * virtio-blk from the guest, revisions 0 and 1: capacity from the
+ * virtio-blk from the guest, revisions 0, 1 and 2 (with a packed ring):
+ * capacity from the
  * configuration space, writes then reads back and compares (one, two and
  * three data descriptors, through an indirect table too), flush, get-id,
  * write-zeroes, and a read past the end (IOERR).  It leaves a pattern
  * the host-side runner checks in the image file afterwards: sector s of
  * the first 8 holds "minivmm sector s" then bytes (s * 7 + i) & 0xff;
- * sectors 8-9 are zeroed by WRITE_ZEROES.
+ * sectors 8-9 are zeroed by WRITE_ZEROES; sectors 16-23 and 32-39 hold
+ * the same pattern for s + 100 and s + 200.
  * Run with: -drive file=IMG,format=raw,if=none,id=d0 -device virtio-blk-ccw,drive=d0
  */
 #include "lib/guest.h"
@@ -63,11 +65,12 @@ static void fill(uint8_t *p, int s)
 	snprintf((char *)p, 32, "minivmm sector %d", s);
 }
 
-static void one_revision(uint32_t schid, int rev)
+static void one_revision(uint32_t schid, int rev, bool packed)
 {
 	static uint8_t cfg[60];
 	/* Revision 1 also with event index and adapter interruptions. */
-	uint64_t want = VIRTIO_F_INDIRECT_DESC | (rev == 1 ? VIRTIO_F_EVENT_IDX : 0);
+	uint64_t want = VIRTIO_F_INDIRECT_DESC | (rev == 1 ? VIRTIO_F_EVENT_IDX : 0) |
+			(packed ? VIRTIO_F_RING_PACKED : 0);
 	int r = virtio_setup(&d, schid, rev, want, 1, rev == 1);
 
 	tap_ok(r == 0 && (d.features & want) == want, "rev %d: set-up (%d)", rev, r);
@@ -77,10 +80,12 @@ static void one_revision(uint32_t schid, int rev)
 	tap_ok(r == 0 && cap == 64, "rev %d: capacity %llu sectors", rev,
 	       (unsigned long long)cap);
 
+	/* Revision 0 writes sectors 16-23 with pattern s+100, the packed
+	 * ring 32-39 with s+200, revision 1 sectors 0-7 with s. */
+	int pat = rev == 0 ? 100 : packed ? 200 : 0;
 	for (int s = 0; s < 8; s++)
-		fill(data + s * SECTOR, s + (rev == 0 ? 100 : 0));
-	/* rev 0 writes sectors 16-23 (scratch), rev 1 the checked 0-7. */
-	uint64_t base = rev == 0 ? 16 : 0;
+		fill(data + s * SECTOR, s + pat);
+	uint64_t base = rev == 0 ? 16 : packed ? 32 : 0;
 	tap_ok(request(T_OUT, base, data, 4 * SECTOR, 1, false) == 0 &&
 	       request(T_OUT, base + 4, data + 4 * SECTOR, 4 * SECTOR, 3, true) == 0,
 	       "rev %d: write 8 sectors (1 and 3 data descriptors, indirect)", rev);
@@ -108,14 +113,15 @@ int main(void)
 {
 	sclp_init();
 	css_init();
-	tap_plan(23);
+	tap_plan(33);
 
 	uint32_t schid = virtio_find(2, 0);
 	tap_ok(schid != 0, "found virtio-blk at subchannel %x", schid);
 	if (!schid)
 		return tap_done();
-	one_revision(schid, 0);
-	one_revision(schid, 1);
+	one_revision(schid, 0, false);
+	one_revision(schid, 1, false);
+	one_revision(schid, 2, true);
 
 	/* WRITE_ZEROES on sectors 8-9 (rev 1, negotiated feature). */
 	virtio_setup(&d, schid, 1, (1ULL << 14), 1, false);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * virtio-rng through the whole virtio-ccw path, for revisions 0, 1 and 2
- * with classic and adapter interruptions; then the errors a driver can
+ * with classic and adapter interruptions, split and packed rings; then the errors a driver can
  * provoke: unknown revision, a second SET_VIRTIO_REV, READ_STATUS before
  * revision 2, a queue index out of range, a notification for a queue or
  * subchannel that does not exist, a descriptor loop (NEEDS_RESET).
@@ -24,12 +24,13 @@ static bool random_enough(const uint8_t *p, int n)
 
 static struct vdev d;
 
-static void one_revision(uint32_t schid, int rev, bool adapter)
+static void one_revision(uint32_t schid, int rev, bool adapter, bool packed)
 {
-	int r = virtio_setup(&d, schid, rev, VIRTIO_F_INDIRECT_DESC, 1, adapter);
+	uint64_t want = VIRTIO_F_INDIRECT_DESC | (packed ? VIRTIO_F_RING_PACKED : 0);
+	int r = virtio_setup(&d, schid, rev, want, 1, adapter);
 
-	tap_ok(r == 0, "rev %d %s: set-up (%d)", rev,
-	       adapter ? "adapter" : "classic", r);
+	tap_ok(r == 0 && d.packed == packed, "rev %d %s%s: set-up (%d)", rev,
+	       adapter ? "adapter" : "classic", packed ? " packed" : "", r);
 	memset(buf, 0, sizeof(buf));
 	int ai = io_int.adapter;
 	struct vbuf b = { buf, 64, true };
@@ -60,16 +61,17 @@ int main(void)
 
 	sclp_init();
 	css_init();
-	tap_plan(19);
+	tap_plan(22);
 
 	uint32_t schid = virtio_find(4, 0);
 	tap_ok(schid != 0, "found virtio-rng at subchannel %x", schid);
 	if (!schid)
 		return tap_done();
 
-	one_revision(schid, 0, false);
-	one_revision(schid, 1, false);
-	one_revision(schid, 2, true);
+	one_revision(schid, 0, false, false);
+	one_revision(schid, 1, false, false);
+	one_revision(schid, 1, false, true);
+	one_revision(schid, 2, true, false);
 
 	tap_ok(virtio_status(&d) == 0x0f, "rev 2: READ_STATUS shows DRIVER_OK");
 	/* Errors. */

@@ -170,7 +170,8 @@ static int check_image(void)
 {
 	uint8_t img[DISK_SECTORS * SECTOR], want[SECTOR];
 	int fd = open(img_path, O_RDONLY);
-	bool ok_pat = true, ok_old = true, ok_zero = true, ok_keep = true;
+	bool ok_pat = true, ok_old = true, ok_packed = true, ok_zero = true;
+	bool ok_keep = true;
 
 	if (fd < 0 || read(fd, img, sizeof(img)) != (ssize_t)sizeof(img)) {
 		ksft_test_result_fail("image readable\n");
@@ -182,15 +183,20 @@ static int check_image(void)
 		ok_pat &= !memcmp(img + s * SECTOR, want, SECTOR);
 		sector_pattern(want, s + 100);
 		ok_old &= !memcmp(img + (16 + s) * SECTOR, want, SECTOR);
+		sector_pattern(want, s + 200);
+		ok_packed &= !memcmp(img + (32 + s) * SECTOR, want, SECTOR);
 	}
 	for (int i = 8 * SECTOR; i < 10 * SECTOR; i++)
 		ok_zero &= img[i] == 0;
 	for (int i = 10 * SECTOR; i < 16 * SECTOR; i++)
 		ok_keep &= img[i] == 0x5a;
-	for (int i = 24 * SECTOR; i < DISK_SECTORS * SECTOR; i++)
+	for (int i = 24 * SECTOR; i < 32 * SECTOR; i++)
+		ok_keep &= img[i] == 0x5a;
+	for (int i = 40 * SECTOR; i < DISK_SECTORS * SECTOR; i++)
 		ok_keep &= img[i] == 0x5a;
 	ksft_test_result(ok_pat, "image: sectors 0-7 hold the rev 1 pattern\n");
 	ksft_test_result(ok_old, "image: sectors 16-23 hold the rev 0 pattern\n");
+	ksft_test_result(ok_packed, "image: sectors 32-39 hold the packed-ring pattern\n");
 	ksft_test_result(ok_zero, "image: sectors 8-9 are zeros\n");
 	ksft_test_result(ok_keep, "image: the other sectors are untouched\n");
 	return 4;
@@ -208,7 +214,7 @@ int main(int argc, char **argv)
 	int n = 0;
 
 	ksft_print_header();
-	ksft_set_plan(blk ? 6 : con || sock ? 3 : 2);
+	ksft_set_plan(blk ? 7 : con || sock ? 3 : 2);
 	if (!mkdtemp(dir))
 		ksft_exit_fail_msg("mkdtemp: %s\n", strerror(errno));
 	snprintf(out_path, sizeof(out_path), "%s/out", dir);

@@ -143,6 +143,12 @@ static int setup_vq(struct vdev *d, int i)
 	vq->used = mem + ((16 * num + 6 + 2 * num + 4095) & ~4095);
 	vq->avail_idx = vq->last_used = 0;
 	vq->cookie = 0;
+	vq->avail_wrap = vq->used_wrap = true;
+	if (d->packed) {
+		/* Descriptor ring, then the two event-suppression areas. */
+		vq->avail = (volatile uint16_t *)(mem + 16 * num);
+		vq->used = mem + 16 * num + 4;
+	}
 	if (d->rev < 1) {
 		legacy.queue = (uintptr_t)mem;
 		legacy.align = 4096;
@@ -218,6 +224,7 @@ int virtio_setup(struct vdev *d, uint32_t schid, int rev, uint64_t features,
 			return -5;
 	}
 	d->le = d->features & VIRTIO_F_VERSION_1;
+	d->packed = d->features & VIRTIO_F_RING_PACKED;
 	if (d->rev >= 1 && write_status(d, 0x01 | 0x02 | 0x08))
 		return -6;
 	for (int i = 0; i < nvqs; i++)
@@ -283,10 +290,97 @@ static void ack_notification(struct vdev *d)
 	}
 }
 
+/* A packed descriptor is {addr, len, id, flags}: the split layout's
+ * flags and next fields hold id and flags. */
+#define PD_ID(x)	((x)->flags)
+#define PD_FLAGS(x)	((x)->next)
+
+/* Packed ring (spec 2.8): the chain goes in at the driver's position with
+ * AVAIL = wrap counter and USED = its inverse, the first descriptor's
+ * flags written last; the device answers with one used descriptor at
+ * its position whose AVAIL and USED bits both equal its wrap counter. */
+static int64_t xfer_packed(struct vdev *d, struct vq *vq, int q,
+			   const struct vbuf *bufs, int n, bool indirect)
+{
+	struct vring_desc *t = indirect ? indirect_table : vq->desc;
+	uint16_t avail = (uint16_t)(vq->avail_wrap ? 1 << 7 : 1 << 15);
+	uint16_t first_flags = 0, pos = vq->avail_idx, ndesc = 0;
+	uint16_t start = pos;
+
+	if (!indirect && n > vq->num)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		uint16_t f = (uint16_t)((bufs[i].write ? 2 : 0) |
+					(!indirect && i + 1 < n ? 1 : 0));
+		struct vring_desc *x = indirect ? &t[i] : &vq->desc[pos];
+
+		x->addr = cpu64(d, (uintptr_t)bufs[i].addr);
+		x->len = cpu32(d, bufs[i].len);
+		PD_ID(x) = 0;
+		if (indirect) {
+			PD_FLAGS(x) = cpu16(d, f);
+			continue;
+		}
+		if (i == 0)
+			first_flags = f | avail;
+		else
+			PD_FLAGS(x) = cpu16(d, f | avail);
+		ndesc++;
+		if (++pos == vq->num) {
+			pos = 0;
+			vq->avail_wrap = !vq->avail_wrap;
+			avail = (uint16_t)(vq->avail_wrap ? 1 << 7 : 1 << 15);
+		}
+	}
+	if (indirect) {
+		vq->desc[pos].addr = cpu64(d, (uintptr_t)indirect_table);
+		vq->desc[pos].len = cpu32(d, (uint32_t)(n * 16));
+		PD_ID(&vq->desc[pos]) = 0;
+		first_flags = 4 | avail;
+		ndesc = 1;
+		if (++pos == vq->num) {
+			pos = 0;
+			vq->avail_wrap = !vq->avail_wrap;
+		}
+	}
+	asm volatile("bcr 14,0" : : : "memory");
+	PD_FLAGS(&vq->desc[start]) = cpu16(d, first_flags);
+	asm volatile("bcr 14,0" : : : "memory");
+	vq->avail_idx = pos;
+	int64_t c = diag500(d->schid, (uint64_t)q, vq->cookie);
+	if (c < 0)
+		return -1;
+	vq->cookie = (uint64_t)c;
+
+	volatile struct vring_desc *u = &vq->desc[vq->last_used];
+	uint16_t want = (uint16_t)(vq->used_wrap ? (1 << 7 | 1 << 15) : 0);
+	for (;;) {
+		int before = io_int.count;
+
+		barrier();
+		if ((cpu16(d, PD_FLAGS(u)) & (1 << 7 | 1 << 15)) == want)
+			break;
+		while (io_int.count == before)
+			wait_io();
+		ack_notification(d);
+	}
+	uint32_t len = cpu32(d, u->len);
+	uint32_t next = (uint32_t)vq->last_used + ndesc;
+	if (next >= vq->num) {
+		next -= vq->num;
+		vq->used_wrap = !vq->used_wrap;
+	}
+	vq->last_used = (uint16_t)next;
+	return len;
+}
+
 int64_t virtio_xfer(struct vdev *d, int q, const struct vbuf *bufs, int n,
 		    bool indirect)
 {
 	struct vq *vq = &d->vq[q];
+
+	if (d->packed)
+		return xfer_packed(d, vq, q, bufs, n, indirect);
 	struct vring_desc *t = indirect ? indirect_table : vq->desc;
 
 	if (n > VQ_NUM || (!indirect && n > vq->num))

@@ -75,6 +75,9 @@ struct vq {
 	uint16_t num, avail_idx, last_used, free_head;
 	int index;
 	uint64_t cookie;
+	/* Packed ring: wrap counters; avail/used point at the driver and
+	 * device event-suppression areas. */
+	bool avail_wrap, used_wrap;
 };
 
 struct vdev {
@@ -83,6 +86,7 @@ struct vdev {
 	int rev;
 	bool le;			/* VERSION_1 negotiated */
 	bool adapter;			/* adapter (thin) interruptions */
+	bool packed;			/* VIRTIO_F_RING_PACKED negotiated */
 	uint64_t features;
 	int nvqs;
 	struct vq vq[VDEV_MAX_VQS];
@@ -124,6 +128,7 @@ uint32_t virtio_le32(const struct vdev *d, const void *p);
 #define VIRTIO_F_INDIRECT_DESC	(1ULL << 28)
 #define VIRTIO_F_EVENT_IDX	(1ULL << 29)
 #define VIRTIO_F_VERSION_1	(1ULL << 32)
+#define VIRTIO_F_RING_PACKED	(1ULL << 34)
 
 #define CCW_SET_VQ		0x13
 #define CCW_VDEV_RESET		0x33
