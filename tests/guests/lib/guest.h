@@ -214,6 +214,7 @@ struct ext_info {
 	volatile int emergency;
 	volatile int external_call;
 	volatile int service;
+	volatile int virtio;		/* code 0x2603 (port-I/O bridge) */
 	volatile uint16_t last_code;
 	volatile uint16_t last_cpu;	/* source CPU of emerg/ext call */
 	volatile uint64_t last_old_addr;
@@ -232,6 +233,9 @@ extern struct svc_info svc_info[MAX_CPUS];
 /* Called for an I/O interruption (lowcore 0xB8-0xC3 hold its code);
  * NULL: an I/O interruption is fatal. */
 extern void (*io_interrupt_hook)(void);
+/* Called for external interruption code 0x2603 with its parameter
+ * (lowcore 0x80); NULL: that interruption is fatal. */
+extern void (*ext_virtio_hook)(uint32_t param);
 
 /* ---- smp.c ------------------------------------------------------------ */
 /* Returns the condition code; *status gets R1 when the CC is 1. */

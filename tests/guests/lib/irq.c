@@ -124,6 +124,13 @@ void ext_handler(struct regs *r)
 		e->service++;
 		sclp_interrupt(lc_ld32(LC_EXT_PARAMS));
 		break;
+	case EXT_VIRTIO:
+		/* Port-I/O bridge lines (lib/pio.c); fatal without a driver. */
+		if (!ext_virtio_hook)
+			fatal("external", r, code);
+		e->virtio++;
+		ext_virtio_hook(lc_ld32(LC_EXT_PARAMS));
+		break;
 	default:
 		fatal("external", r, code);
 	}
@@ -148,6 +155,9 @@ void mcck_handler(struct regs *r)
 {
 	fatal("machine-check", r, lc_ld64(LC_MCCK_CODE));
 }
+
+/* Code 0x2603 is fatal unless a driver (lib/pio.c) set a hook. */
+void (*ext_virtio_hook)(uint32_t param);
 
 /* I/O interruptions are fatal unless a driver (lib/css.c) set a hook. */
 void (*io_interrupt_hook)(void);
