@@ -192,6 +192,26 @@ struct subchannel *css_find_subchannel(struct css *css, uint32_t schid)
 	return css->sch[no];
 }
 
+void css_reset(struct css *css)
+{
+	pthread_mutex_lock(&css->lock);
+	for (unsigned int i = 0; i < css->nsch; i++) {
+		struct subchannel *sch = css->sch[i];
+
+		if (sch->ops->disabled)
+			sch->ops->disabled(sch->dev);
+		sch_init(sch, sch->pmcw.devno);
+		memset(sch->orb, 0, sizeof(sch->orb));
+		sch->suspended_ccw = 0;
+	}
+	css->crw_head = css->crw_count = 0;
+	css->crw_overflow = false;
+	css->mb_origin = 0;
+	css->mb_key = 0;
+	css->mb_update = css->mb_mode2 = false;
+	pthread_mutex_unlock(&css->lock);
+}
+
 void *css_find_dev(struct css *css, uint32_t schid,
 		   const struct css_dev_ops *ops)
 {

@@ -240,6 +240,15 @@ struct subchannel *css_add_device(struct css *css, int devno,
 				  const struct css_sense_id *id,
 				  const struct css_dev_ops *ops, void *dev,
 				  bool hotplug, char **err);
+/*
+ * Subsystem reset (PoP "Channel-Subsystem Reset", as part of a system
+ * reset): every subchannel back to its initial state (disabled, no
+ * status, interruption parameter and ISC 0), each device told that its
+ * driver is gone (css_dev_ops.disabled), channel reports and the
+ * measurement mode dropped.  Pending I/O interruptions in the backend
+ * are the caller's to clear.
+ */
+void css_reset(struct css *css);
 /* Hand the css a device collection to destroy first in css_destroy()
  * (joining device threads while guest storage and subchannels exist). */
 void css_own_devices(struct css *css, void (*destroy)(void *), void *devices);

@@ -397,9 +397,10 @@ bool vm_is_paused(struct vm *vm)
 /*
  * A system reset as QEMU's s390 machine does it for system_reset: every
  * CPU gets a clear reset (PoP "CPU Reset": registers, prefix, pending
- * interruptions) and enters the stopped state, the SCLP event facility is
- * reset (subsystem reset), the guest is loaded again, and CPU 0 starts at
- * the IPL PSW.  Storage is not cleared (no "load clear").
+ * interruptions) and enters the stopped state, the SCLP event facility and
+ * the channel subsystem are reset (subsystem reset), the guest is loaded
+ * again, and CPU 0 starts at the IPL PSW.  Storage is not cleared (no
+ * "load clear").
  */
 int vm_system_reset(struct vm *vm, const char *reason, char **err)
 {
@@ -425,6 +426,7 @@ int vm_system_reset(struct vm *vm, const char *reason, char **err)
 		fdc_reset(vm->floppy->fdc);
 	if (vm->pio_bridge)
 		pio_bridge_reset(vm->pio_bridge);
+	css_reset(vm->css);	/* subchannels, virtio devices, CRWs */
 	if (vm->boot_fn)
 		rc = vm->boot_fn(vm->boot_opaque, vm, err);
 	if (rc == 0 && !vm->qtest)

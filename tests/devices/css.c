@@ -463,6 +463,26 @@ static void test_crw_chsc(void)
 			 "CHSC unknown command: not supported\n");
 }
 
+static void test_reset(void)
+{
+	uint8_t schib[SCHIB_SIZE], crw[CRW_SIZE], irb[IRB_SIZE];
+
+	enable(SCHID0, 5, 0x77);
+	ccw1(0x1000, CMD_WRITE, 0, 4, 0x2000);
+	uint8_t o[ORB_SIZE];
+	orb(o, 9, 0, 0x1000);
+	css_ssch(css, SCHID0, o);			/* status pending */
+	css_queue_crw(css, CRW_RSC_CHP, CRW_ERC_INIT, 0);
+	css_reset(css);
+	css_stsch(css, SCHID0, schib);
+	ksft_test_result(!(be16_ld(schib + 4) & (PMCW_FLAGS_ENA | PMCW_FLAGS_ISC)) &&
+			 be32_ld(schib) == 0 && be16_ld(schib + 6) == 0x1234 &&
+			 !(be16_ld(schib + 30) & SCSW_STCTL_STATUS_PEND) &&
+			 css_stcrw(css, crw) == 1 && css_tsch(css, SCHID0, irb) == 1,
+			 "subsystem reset: disabled, no status, no reports, devno kept\n");
+	enable(SCHID0, 3, 0xcafe);
+}
+
 /* Random channel programs: whatever the bytes, the start function ends
  * with status pending, stores stay in guest storage, nothing hangs. */
 static void test_random(void)
@@ -521,7 +541,7 @@ int main(void)
 	char *err = NULL;
 
 	ksft_print_header();
-	ksft_set_plan(42);
+	ksft_set_plan(43);
 	rec_ops = soft_backend_ops;
 	rec_ops.floating_irq = rec_floating_irq;
 	cfg.backend = &rec_ops;
@@ -537,6 +557,7 @@ int main(void)
 	test_errors();		/* 12 */
 	test_functions();	/* 7 */
 	test_crw_chsc();	/* 6 */
+	test_reset();		/* 1 */
 	test_random();		/* 1 */
 	vm_destroy(vm);
 	return ksft_finished();

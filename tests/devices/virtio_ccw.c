@@ -312,6 +312,10 @@ static void test_queues_indicators(void)
 			 "adapter: bits 10-11, summary, one interruption with AI and ISC 3\n");
 	G(DATA)[24] = 8;
 	ksft_test_result(!cmd(0x73, 0, 25) && rejected(), "adapter ISC 8: rejected\n");
+	css_reset(vm->css);
+	enable(true);
+	ksft_test_result(set_rev(2) && read_feat(1) == 1,
+			 "after a subsystem reset the revision is negotiated anew\n");
 	int r0 = resets;
 	ksft_test_result(cmd(0x33, 0, 0) && resets == r0 + 1 &&
 			 virtio_ccw_notify(vm->css, SCHID, 0, 0) >= 0 && notified == before + 1,
@@ -359,7 +363,7 @@ int main(void)
 	char *err = NULL;
 
 	ksft_print_header();
-	ksft_set_plan(32);
+	ksft_set_plan(33);
 	rec_ops = soft_backend_ops;
 	rec_ops.floating_irq = rec_floating_irq;
 	cfg.backend = &rec_ops;
@@ -370,7 +374,7 @@ int main(void)
 	enable(true);
 	test_identity_revision();	/* 7 */
 	test_features_config();		/* 10 */
-	test_queues_indicators();	/* 14 */
+	test_queues_indicators();	/* 15 */
 	test_random();			/* 1 */
 	vm_destroy(vm);
 	virtio_ccw_destroy(vd);
