@@ -17,11 +17,37 @@
 
 #define MACHINE_ALIAS	"s390-ccw-mini"
 
+/*
+ * A compat property row (QEMU hw_compat_X_Y[] style): on this machine
+ * type, device `device` gets `property` = `value` instead of its default.
+ * The migration properties are named "migrate-<what>" and take a
+ * vms_policy name ("never", "when-needed", "always", migrate/vmstate.h).
+ */
+struct compat_prop {
+	const char *device;
+	const char *property;
+	const char *value;
+};
+
 struct machine_type {
 	const char *name;	/* "s390-ccw-mini-N" */
 	const char *desc;	/* one line for -M help */
 	unsigned int version;	/* N; strictly increasing down the table */
+	/* What makes this type differ from the next newer one. */
+	const struct compat_prop *compat;
+	unsigned int ncompat;
 };
+
+/*
+ * The value of a device property on machine type mt: the first row for
+ * (device, property) in mt's own compat rows, then in each newer type's
+ * (an older type is the newer one plus its rows); NULL when no row sets
+ * it, i.e. the device default applies.
+ */
+const char *machine_prop(const struct machine_type *mt, const char *device,
+			 const char *property);
+/* Number of rows in the table (oldest first). */
+size_t machine_count(void);
 
 /* Look a type up by name, resolving the alias; NULL when unknown. */
 const struct machine_type *machine_find(const char *name);

@@ -5,11 +5,13 @@
 MINIVMM_PKGS=(meson ninja-build pkg-config gcc gcc-s390x-linux-gnu
 	binutils-s390x-linux-gnu libc6-dev-s390x-cross
 	linux-libc-dev-s390x-cross libseccomp-dev libcap-ng-dev
-	qemu-user-static qemu-system-misc python3 libjansson-dev)
+	qemu-user-static qemu-system-misc python3 libjansson-dev
+	libxxhash-dev)
 
 # The cross build's target libraries, as Debian multiarch packages (the
 # cross file finds them with pkg-config in /usr/lib/s390x-linux-gnu).
-MINIVMM_CROSS_PKGS=(libjansson-dev:s390x libseccomp-dev:s390x libcap-ng-dev:s390x)
+MINIVMM_CROSS_PKGS=(libjansson-dev:s390x libseccomp-dev:s390x libcap-ng-dev:s390x
+	libxxhash-dev:s390x)
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 

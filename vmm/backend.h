@@ -81,6 +81,26 @@ struct backend_ops {
 	int (*irq)(struct vcpu *vcpu, const struct kvm_s390_irq *irq);
 	int (*floating_irq)(struct vm *vm, const struct kvm_s390_interrupt *irq);
 
+	/*
+	 * Pending interruptions, for migration (vCPU not in run()).
+	 * KVM_S390_GET_IRQ_STATE / KVM_S390_SET_IRQ_STATE: the vCPU's local
+	 * ones (external call, emergency signals, program, restart, stop,
+	 * set prefix) as an array of kvm_s390_irq; get returns the count or
+	 * -ENOBUFS when more than max are pending; set replaces them all.
+	 * get/set_floating_irqs do the same for the VM's floating ones
+	 * (service signal, I/O, virtio external, machine check), as the
+	 * FLIC's KVM_DEV_FLIC_GET_ALL_IRQS / KVM_DEV_FLIC_ENQUEUE do; NULL
+	 * when the backend cannot (then migration refuses to save).
+	 */
+	int (*get_irq_state)(struct vcpu *vcpu, struct kvm_s390_irq *irqs,
+			     unsigned int max);
+	int (*set_irq_state)(struct vcpu *vcpu, const struct kvm_s390_irq *irqs,
+			     unsigned int n);
+	int (*get_floating_irqs)(struct vm *vm, struct kvm_s390_irq *irqs,
+				 unsigned int max);
+	int (*set_floating_irqs)(struct vm *vm, const struct kvm_s390_irq *irqs,
+				 unsigned int n);
+
 	/* KVM_S390_GET_SKEYS / KVM_S390_SET_SKEYS. */
 	int (*get_skeys)(struct vm *vm, uint64_t first_gfn, uint64_t count,
 			 uint8_t *keys);

@@ -41,10 +41,10 @@
  * Console output is written while holding it: a full output pipe blocks
  * the calling vCPU (and the input reader) until it drains.
  *
- * Migration: not wired yet.  The state that would need saving is the
- * guest's masks (guest_receive, guest_send, mask_length), quiesce_pending
- * and the input buffer; loadparm is configuration, the counters are not
- * migrated.
+ * Migration: sclp_vmsd at the end of this file saves the guest's masks
+ * (guest_receive, guest_send, mask_length), quiesce_pending and the input
+ * buffer; loadparm and line_mode are configuration, in_eof is about the
+ * host's input fd and the counters are statistics: not migrated.
  */
 #include <errno.h>
 #include <poll.h>
@@ -58,6 +58,7 @@
 
 #include "arch/s390x/s390.h"
 #include "arch/s390x/sclp.h"
+#include "migrate/migrate.h"
 #include "seccomp/seccomp.h"
 #include "vmm/endian.h"
 #include "vmm/error.h"
@@ -986,3 +987,79 @@ void sclp_stats(struct sclp *s, struct sclp_stats *out)
 	*out = s->stats;
 	pthread_mutex_unlock(&s->lock);
 }
+
+/* ---- Migration (migrate/vmstate.h) ---- */
+
+struct sclp_state {
+	uint64_t guest_receive, guest_send;
+	uint16_t mask_length;
+	bool quiesce_pending;
+	uint32_t in_len;
+	uint8_t in_buf[SCLP_IN_BUF];
+};
+
+static int sclp_pre_save(void *dev, void *state, char **err)
+{
+	struct sclp *sclp = dev;
+	struct sclp_state *s = state;
+
+	(void)err;
+	pthread_mutex_lock(&sclp->lock);
+	s->guest_receive = sclp->guest_receive;
+	s->guest_send = sclp->guest_send;
+	s->mask_length = sclp->mask_length;
+	s->quiesce_pending = sclp->quiesce_pending;
+	s->in_len = (uint32_t)sclp->in_len;
+	memcpy(s->in_buf, sclp->in_buf, sclp->in_len);
+	pthread_mutex_unlock(&sclp->lock);
+	return 0;
+}
+
+static int sclp_post_load(void *dev, void *state, uint32_t version,
+			  const bool *present, char **err)
+{
+	const struct sclp_state *s = state;
+
+	(void)dev;
+	(void)version;
+	(void)present;
+	/* WRITE EVENT MASK accepts mask lengths 1..1021 (0: never set). */
+	if (s->mask_length > 1021) {
+		error_setf(err, "mask_length %u out of range", s->mask_length);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void sclp_commit(void *dev, const void *state)
+{
+	struct sclp *sclp = dev;
+	const struct sclp_state *s = state;
+
+	pthread_mutex_lock(&sclp->lock);
+	sclp->guest_receive = s->guest_receive;
+	sclp->guest_send = s->guest_send;
+	sclp->mask_length = s->mask_length;
+	sclp->quiesce_pending = s->quiesce_pending;
+	sclp->in_len = s->in_len;
+	memcpy(sclp->in_buf, s->in_buf, s->in_len);
+	pthread_mutex_unlock(&sclp->lock);
+}
+
+static const struct vms_field sclp_fields[] = {
+	VMS_SCALAR(struct sclp_state, guest_receive, VMS_U64, 1),
+	VMS_SCALAR(struct sclp_state, guest_send, VMS_U64, 1),
+	VMS_SCALAR(struct sclp_state, mask_length, VMS_U16, 1),
+	VMS_SCALAR(struct sclp_state, quiesce_pending, VMS_BOOL, 1),
+	VMS_SCALAR(struct sclp_state, in_len, VMS_U32, 1),
+	{ .name = "in_buf", .offset = offsetof(struct sclp_state, in_buf),
+	  .type = VMS_BUFFER, .count = SCLP_IN_BUF, .size = SCLP_IN_BUF,
+	  .version = 1, .len_field = "in_len" },
+};
+
+const struct vms_desc sclp_vmsd = {
+	.name = "sclp", .version = 1, .min_version = 1,
+	.size = sizeof(struct sclp_state), VMS_FIELDS(sclp_fields),
+	.pre_save = sclp_pre_save, .post_load = sclp_post_load,
+	.commit = sclp_commit,
+};

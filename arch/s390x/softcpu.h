@@ -478,5 +478,15 @@ void soft_set_cputm(struct s390_cpu *cpu, int64_t value);
 int64_t soft_get_cputm(struct s390_cpu *cpu);
 /* The CPU changed a control register: re-check pending interrupts. */
 void cpu_cr_changed(struct s390_cpu *cpu);
+/* Pending interruptions as kvm_s390_irq arrays (softcpu-irqstate.c; the
+ * backend ops get/set_irq_state and get/set_floating_irqs). */
+int soft_get_irq_state(struct vcpu *vcpu, struct kvm_s390_irq *irqs,
+		       unsigned int max);
+int soft_set_irq_state(struct vcpu *vcpu, const struct kvm_s390_irq *irqs,
+		       unsigned int n);
+int soft_get_floating_irqs(struct vm *vm, struct kvm_s390_irq *irqs,
+			   unsigned int max);
+int soft_set_floating_irqs(struct vm *vm, const struct kvm_s390_irq *irqs,
+			   unsigned int n);
 
 #endif

@@ -1,0 +1,942 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The migration stream.  All integers are big-endian.
+ *
+ *   stream   := preamble record* trailer
+ *   preamble := "MVMSTRM\n" (8 bytes)  u32 format version (= 1)
+ *   record   := u8 type  u8 flags (0)  u16 reserved (0)  u32 id  u32 len
+ *               payload[len]  u64 XXH3-64 of the 12 head bytes + payload
+ *   trailer  := "MVMTRAIL" (8 bytes)  u64 length of everything before the
+ *               trailer  u64 XXH3-64 of everything before the trailer
+ *               -- and then the end of the stream: any byte after it is
+ *               an error ("trailing garbage").
+ *
+ * Record types (0 is invalid for every type and id):
+ *   1 HEADER  id 1; payload = the schema (migrate/schema.c: machine type,
+ *             RAM size, CPU count, every description used with its
+ *             fields and subsections, the section list id -> name,
+ *             instance, version).  Bounded to 1 MiB.
+ *   2 RAM     id 1 (the one memory slot); payload = u64 first page frame,
+ *             u32 count (1..256), then per page u8 kind:
+ *               1 ZERO  (nothing follows)
+ *               2 DATA  4096 bytes follow
+ *               3 DUP   u64 frame of an earlier page of this stream with
+ *                       the same contents
+ *   3 SKEYS   id 1; payload = u64 first frame, u32 count (1..65536),
+ *             count storage keys (bit 7 must be zero).
+ *   4 DEVICE  id = a section id from the header; payload = the section's
+ *             fields and subsections (migrate/vmstate.h).  Bounded to
+ *             4 MiB.  Each section exactly once.
+ *   5 END     id 1; payload = u32 device sections sent, u64 pages sent.
+ *
+ * Receiver state machine (migrate_load):
+ *
+ *   PREAMBLE --magic+version ok--> HEADER --schema compatible--> BODY
+ *   BODY --RAM/SKEYS--> BODY            (pages into guest RAM, which the
+ *   BODY --DEVICE--> BODY                destination never runs on error;
+ *                                        device state into shadow structs)
+ *   BODY --END, all sections and pages--> TRAILER --length+hash ok, EOF-->
+ *   COMMIT (storage keys, then every section's commit() in header order)
+ *
+ *   Any other record, a bad checksum, a length over its bound, truncation,
+ *   a version outside [min, current], an unknown section, subsection or
+ *   field, or bytes after the trailer: ERROR with a message naming the
+ *   record or section, the field, the stream offset, both versions and
+ *   both machine types.  The HEADER check happens before any RAM is read
+ *   (live migration answers accept/refuse at that point).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "migrate/migrate.h"
+#include "vmm/endian.h"
+#include "vmm/error.h"
+#include "vmm/vm.h"
+
+#define MIG_MAGIC		"MVMSTRM\n"
+#define MIG_TRAILER_MAGIC	"MVMTRAIL"
+#define MIG_FORMAT_VERSION	1
+#define REC_HEAD		12
+#define REC_CHECK		8
+#define TRAILER_LEN		24
+
+enum rec_type {
+	REC_INVALID = 0,
+	REC_HEADER = 1,
+	REC_RAM = 2,
+	REC_SKEYS = 3,
+	REC_DEVICE = 4,
+	REC_END = 5,
+};
+
+enum page_kind { PAGE_ZERO = 1, PAGE_DATA = 2, PAGE_DUP = 3 };
+
+#define PAGE		4096u
+#define RAM_BATCH	256u			/* pages per RAM record */
+#define SKEY_BATCH	65536u
+#define MAX_HEADER	(1u << 20)
+#define MAX_DEVICE	(4u << 20)
+#define MAX_RAM		(12 + RAM_BATCH * (1 + PAGE))
+#define MAX_SKEYS	(12 + SKEY_BATCH)
+
+static const char *rec_name(unsigned int t)
+{
+	static const char *const n[] = { "invalid", "HEADER", "RAM", "SKEYS",
+					 "DEVICE", "END" };
+	return t <= REC_END ? n[t] : "unknown";
+}
+
+/* ---- Output ------------------------------------------------------- */
+
+struct mig_out {
+	int fd;
+	struct vms_buf *mem;
+	XXH3_state_t *whole;
+	uint64_t off;
+	uint8_t *stage;			/* fd: write in large chunks */
+	size_t staged;
+	int error;
+};
+
+#define STAGE_SIZE	(1u << 20)
+
+static void out_flush(struct mig_out *o)
+{
+	size_t done = 0;
+
+	while (o->fd >= 0 && done < o->staged && !o->error) {
+		ssize_t r = write(o->fd, o->stage + done, o->staged - done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			o->error = r < 0 ? -errno : -EIO;
+		else
+			done += (size_t)r;
+	}
+	o->staged = 0;
+}
+
+static void out_put(struct mig_out *o, const void *p, size_t n)
+{
+	XXH3_64bits_update(o->whole, p, n);
+	o->off += n;
+	if (o->fd < 0) {
+		vms_buf_put(o->mem, p, n);
+		if (o->mem->oom)
+			o->error = -ENOMEM;
+		return;
+	}
+	while (n) {
+		size_t k = STAGE_SIZE - o->staged;
+
+		if (k > n)
+			k = n;
+		memcpy(o->stage + o->staged, p, k);
+		o->staged += k;
+		p = (const uint8_t *)p + k;
+		n -= k;
+		if (o->staged == STAGE_SIZE)
+			out_flush(o);
+	}
+}
+
+/* One record from up to three payload pieces (no copy of page data). */
+static void out_record(struct mig_out *o, uint8_t type, uint32_t id,
+		       const void *p1, size_t n1, const void *p2, size_t n2)
+{
+	uint8_t head[REC_HEAD], check[REC_CHECK];
+	XXH3_state_t *h = XXH3_createState();
+
+	if (!h) {
+		o->error = -ENOMEM;
+		return;
+	}
+	head[0] = type;
+	head[1] = 0;
+	be16_st(head + 2, 0);
+	be32_st(head + 4, id);
+	be32_st(head + 8, (uint32_t)(n1 + n2));
+	XXH3_64bits_reset(h);
+	XXH3_64bits_update(h, head, REC_HEAD);
+	if (n1)
+		XXH3_64bits_update(h, p1, n1);
+	if (n2)
+		XXH3_64bits_update(h, p2, n2);
+	be64_st(check, XXH3_64bits_digest(h));
+	XXH3_freeState(h);
+	out_put(o, head, REC_HEAD);
+	if (n1)
+		out_put(o, p1, n1);
+	if (n2)
+		out_put(o, p2, n2);
+	out_put(o, check, REC_CHECK);
+}
+
+static bool page_is_zero(const uint8_t *p)
+{
+	static const uint8_t zero[64];
+
+	for (unsigned int i = 0; i < PAGE; i += 64)
+		if (memcmp(p + i, zero, 64))
+			return false;
+	return true;
+}
+
+/* Duplicate pages: open addressing on the page hash -> first frame. */
+struct dup_table {
+	uint64_t *hash, *frame;		/* frame + 1; 0: empty slot */
+	uint64_t mask;
+};
+
+static int dup_init(struct dup_table *t, uint64_t npages)
+{
+	uint64_t n = 16;
+
+	while (n < 2 * npages)
+		n *= 2;
+	t->hash = calloc(n, sizeof(uint64_t));
+	t->frame = calloc(n, sizeof(uint64_t));
+	t->mask = n - 1;
+	return t->hash && t->frame ? 0 : -ENOMEM;
+}
+
+static void dup_free(struct dup_table *t)
+{
+	free(t->hash);
+	free(t->frame);
+}
+
+/* The earlier frame with this content, or UINT64_MAX (and remember it). */
+static uint64_t dup_find(struct dup_table *t, const uint8_t *ram,
+			 uint64_t frame)
+{
+	const uint8_t *p = ram + frame * PAGE;
+	uint64_t h = XXH3_64bits(p, PAGE);
+
+	for (uint64_t i = h & t->mask;; i = (i + 1) & t->mask) {
+		if (!t->frame[i]) {
+			t->hash[i] = h;
+			t->frame[i] = frame + 1;
+			return UINT64_MAX;
+		}
+		if (t->hash[i] == h &&
+		    !memcmp(ram + (t->frame[i] - 1) * PAGE, p, PAGE))
+			return t->frame[i] - 1;
+	}
+}
+
+static int save_ram(struct mig_out *o, struct vm *vm, struct mig_stats *st)
+{
+	uint64_t npages = vm->ram_size / PAGE;
+	struct dup_table dt;
+	struct vms_buf meta = { 0 };
+	int rc = dup_init(&dt, npages);
+
+	if (rc) {
+		dup_free(&dt);
+		return rc;
+	}
+	for (uint64_t first = 0; first < npages && !o->error; first += RAM_BATCH) {
+		uint32_t n = (uint32_t)(npages - first < RAM_BATCH ?
+					npages - first : RAM_BATCH);
+		/* A batch is one record: per page its kind, then the
+		 * duplicate reference or the data. */
+		meta.len = 0;
+		vms_buf_u64(&meta, first);
+		vms_buf_u32(&meta, n);
+		for (uint32_t i = 0; i < n; i++) {
+			uint64_t f = first + i;
+			const uint8_t *p = vm->ram + f * PAGE;
+			uint64_t ref;
+
+			if (page_is_zero(p)) {
+				vms_buf_u8(&meta, PAGE_ZERO);
+				st->zero_pages++;
+			} else if ((ref = dup_find(&dt, vm->ram, f)) != UINT64_MAX) {
+				vms_buf_u8(&meta, PAGE_DUP);
+				vms_buf_u64(&meta, ref);
+				st->dup_pages++;
+			} else {
+				vms_buf_u8(&meta, PAGE_DATA);
+				vms_buf_put(&meta, p, PAGE);
+				st->data_pages++;
+			}
+		}
+		if (meta.oom) {
+			rc = -ENOMEM;
+			break;
+		}
+		out_record(o, REC_RAM, 1, meta.data, meta.len, NULL, 0);
+		st->pages += n;
+	}
+	vms_buf_free(&meta);
+	dup_free(&dt);
+	return rc ? rc : o->error;
+}
+
+static int save_skeys(struct mig_out *o, struct vm *vm, char **err)
+{
+	uint64_t npages = vm->ram_size / PAGE;
+	uint8_t *keys = malloc(12 + SKEY_BATCH);
+	int rc = 0;
+
+	if (!keys)
+		return -ENOMEM;
+	for (uint64_t first = 0; first < npages && !o->error; first += SKEY_BATCH) {
+		uint32_t n = (uint32_t)(npages - first < SKEY_BATCH ?
+					npages - first : SKEY_BATCH);
+
+		be64_st(keys, first);
+		be32_st(keys + 8, n);
+		rc = vm->ops->get_skeys(vm, first, n, keys + 12);
+		if (rc) {
+			error_setf(err, "cannot read storage keys at frame %llu",
+				   (unsigned long long)first);
+			break;
+		}
+		out_record(o, REC_SKEYS, 1, keys, 12 + n, NULL, 0);
+	}
+	free(keys);
+	return rc;
+}
+
+int migrate_save(struct vm *vm, int fd, struct vms_buf *mem,
+		 struct mig_stats *st, char **err)
+{
+	struct mig_sections ss;
+	struct schema sch;
+	struct vms_buf hdr = { 0 }, payload = { 0 };
+	struct mig_out o = { .fd = fd, .mem = mem };
+	struct mig_stats local = { 0 };
+	uint8_t pre[12], end[12], trailer[TRAILER_LEN];
+	void *state = NULL;
+	int rc;
+
+	if (!st)
+		st = &local;
+	memset(st, 0, sizeof(*st));
+	rc = migrate_collect(vm, &ss, err);
+	if (rc)
+		return rc;
+	rc = schema_from_sections(&sch, &ss, err);
+	if (rc) {
+		mig_sections_free(&ss);
+		return rc;
+	}
+	sch.ram_size = vm->ram_size;
+	sch.ncpus = vm->ncpus;
+	o.whole = XXH3_createState();
+	o.stage = fd >= 0 ? malloc(STAGE_SIZE) : NULL;
+	if (!o.whole || (fd >= 0 && !o.stage) || schema_encode(&hdr, &sch)) {
+		error_setf(err, "out of memory");
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (hdr.len > MAX_HEADER) {
+		error_setf(err, "the schema is larger than %u bytes", MAX_HEADER);
+		rc = -E2BIG;
+		goto out;
+	}
+	XXH3_64bits_reset(o.whole);
+
+	memcpy(pre, MIG_MAGIC, 8);
+	be32_st(pre + 8, MIG_FORMAT_VERSION);
+	out_put(&o, pre, sizeof(pre));
+	out_record(&o, REC_HEADER, 1, hdr.data, hdr.len, NULL, 0);
+
+	rc = save_ram(&o, vm, st);
+	if (!rc)
+		rc = save_skeys(&o, vm, err);
+	for (unsigned int i = 0; !rc && i < ss.n; i++) {
+		const struct mig_section *s = &ss.s[i];
+
+		free(state);
+		state = calloc(1, s->desc->size);
+		if (!state) {
+			rc = -ENOMEM;
+			break;
+		}
+		if (s->desc->pre_save) {
+			rc = s->desc->pre_save(s->dev, state, err);
+			if (rc)
+				break;
+		}
+		payload.len = 0;
+		rc = vms_encode(&payload, s->desc, s->dev, state, &s->pol, err);
+		if (rc)
+			break;
+		if (payload.len > MAX_DEVICE) {
+			error_setf(err, "section %s is larger than %u bytes",
+				   s->desc->name, MAX_DEVICE);
+			rc = -E2BIG;
+			break;
+		}
+		out_record(&o, REC_DEVICE, i + 1, payload.data, payload.len,
+			   NULL, 0);
+		st->sections++;
+	}
+	if (!rc) {
+		be32_st(end, ss.n);
+		be64_st(end + 4, st->pages);
+		out_record(&o, REC_END, 1, end, sizeof(end), NULL, 0);
+		memcpy(trailer, MIG_TRAILER_MAGIC, 8);
+		be64_st(trailer + 8, o.off);
+		be64_st(trailer + 16, XXH3_64bits_digest(o.whole));
+		out_put(&o, trailer, sizeof(trailer));
+		out_flush(&o);
+		rc = o.error;
+	}
+	if (rc && err && !*err)
+		error_setf(err, "cannot write the migration stream: %s",
+			   strerror(-rc));
+	st->bytes = o.off;
+out:
+	free(state);
+	free(o.stage);
+	if (o.whole)
+		XXH3_freeState(o.whole);
+	vms_buf_free(&hdr);
+	vms_buf_free(&payload);
+	schema_free(&sch);
+	mig_sections_free(&ss);
+	return rc;
+}
+
+/* ---- Input -------------------------------------------------------- */
+
+struct mig_in {
+	const struct mig_src *src;
+	size_t pos;			/* memory source */
+	uint64_t off;			/* stream offset */
+	XXH3_state_t *whole;
+	const char *src_machine, *dst_machine;
+};
+
+/* Exactly n bytes, or -1 (truncated). */
+static int in_read(struct mig_in *in, void *p, size_t n)
+{
+	if (in->src->fd < 0) {
+		if (n > in->src->len - in->pos)
+			return -1;
+		memcpy(p, in->src->data + in->pos, n);
+		in->pos += n;
+	} else {
+		size_t done = 0;
+
+		while (done < n) {
+			ssize_t r = read(in->src->fd, (uint8_t *)p + done, n - done);
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				return -1;
+			done += (size_t)r;
+		}
+	}
+	XXH3_64bits_update(in->whole, p, n);
+	in->off += n;
+	return 0;
+}
+
+static bool in_at_eof(struct mig_in *in)
+{
+	if (in->src->fd < 0)
+		return in->pos == in->src->len;
+	uint8_t b;
+	ssize_t r;
+
+	do {
+		r = read(in->src->fd, &b, 1);
+	} while (r < 0 && errno == EINTR);
+	return r == 0;
+}
+
+struct record {
+	uint8_t type;
+	uint32_t id;
+	uint32_t len;
+	uint64_t off;			/* stream offset of the record */
+	uint8_t *payload;
+};
+
+static uint32_t rec_bound(uint8_t type)
+{
+	switch (type) {
+	case REC_HEADER:
+		return MAX_HEADER;
+	case REC_RAM:
+		return MAX_RAM;
+	case REC_SKEYS:
+		return MAX_SKEYS;
+	case REC_DEVICE:
+		return MAX_DEVICE;
+	case REC_END:
+		return 12;
+	default:
+		return 0;
+	}
+}
+
+#define VERS_FMT "(stream format %u, ours %u; machine %s -> %s)"
+#define VERS_ARGS(in) MIG_FORMAT_VERSION, MIG_FORMAT_VERSION, \
+	(in)->src_machine ? (in)->src_machine : "?", \
+	(in)->dst_machine ? (in)->dst_machine : "?"
+
+static int read_record(struct mig_in *in, struct record *r, char **err)
+{
+	uint8_t head[REC_HEAD], check[REC_CHECK];
+	XXH3_state_t *h;
+
+	memset(r, 0, sizeof(*r));
+	r->off = in->off;
+	if (in_read(in, head, REC_HEAD)) {
+		error_setf(err, "record at stream offset %llu: truncated record "
+			   "header " VERS_FMT, (unsigned long long)r->off,
+			   VERS_ARGS(in));
+		return -EINVAL;
+	}
+	r->type = head[0];
+	r->id = be32_ld(head + 4);
+	r->len = be32_ld(head + 8);
+	uint32_t bound = rec_bound(r->type);
+	if (!bound || head[1] || be16_ld(head + 2) || r->id == 0) {
+		error_setf(err, "record at stream offset %llu: invalid type %u, "
+			   "flags %#x or id %u " VERS_FMT,
+			   (unsigned long long)r->off, r->type, head[1], r->id,
+			   VERS_ARGS(in));
+		return -EINVAL;
+	}
+	if (r->len > bound) {
+		error_setf(err, "%s record at stream offset %llu: length %u "
+			   "exceeds the bound %u " VERS_FMT, rec_name(r->type),
+			   (unsigned long long)r->off, r->len, bound,
+			   VERS_ARGS(in));
+		return -EINVAL;
+	}
+	r->payload = malloc(r->len ? r->len : 1);
+	if (!r->payload) {
+		error_setf(err, "out of memory");
+		return -ENOMEM;
+	}
+	if (in_read(in, r->payload, r->len) || in_read(in, check, REC_CHECK)) {
+		error_setf(err, "%s record at stream offset %llu: truncated "
+			   "(length %u) " VERS_FMT, rec_name(r->type),
+			   (unsigned long long)r->off, r->len, VERS_ARGS(in));
+		free(r->payload);
+		r->payload = NULL;
+		return -EINVAL;
+	}
+	h = XXH3_createState();
+	if (!h) {
+		free(r->payload);
+		r->payload = NULL;
+		return -ENOMEM;
+	}
+	XXH3_64bits_reset(h);
+	XXH3_64bits_update(h, head, REC_HEAD);
+	XXH3_64bits_update(h, r->payload, r->len);
+	uint64_t want = XXH3_64bits_digest(h);
+	XXH3_freeState(h);
+	if (want != be64_ld(check)) {
+		error_setf(err, "%s record id %u at stream offset %llu: bad "
+			   "checksum %016llx, computed %016llx " VERS_FMT,
+			   rec_name(r->type), r->id, (unsigned long long)r->off,
+			   (unsigned long long)be64_ld(check),
+			   (unsigned long long)want, VERS_ARGS(in));
+		free(r->payload);
+		r->payload = NULL;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int read_preamble(struct mig_in *in, char **err)
+{
+	uint8_t pre[12];
+
+	if (in_read(in, pre, sizeof(pre))) {
+		error_setf(err, "stream offset 0: truncated preamble");
+		return -EINVAL;
+	}
+	if (memcmp(pre, MIG_MAGIC, 8)) {
+		error_setf(err, "stream offset 0: not a minivmm migration stream "
+			   "(bad magic)");
+		return -EINVAL;
+	}
+	if (be32_ld(pre + 8) != MIG_FORMAT_VERSION) {
+		error_setf(err, "stream offset 8: stream format version %u, this "
+			   "minivmm reads version %u", be32_ld(pre + 8),
+			   MIG_FORMAT_VERSION);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int read_trailer(struct mig_in *in, char **err)
+{
+	uint8_t t[TRAILER_LEN];
+	uint64_t off = in->off;
+	uint64_t want = XXH3_64bits_digest(in->whole);
+
+	if (in_read(in, t, sizeof(t))) {
+		error_setf(err, "trailer at stream offset %llu: truncated",
+			   (unsigned long long)off);
+		return -EINVAL;
+	}
+	if (memcmp(t, MIG_TRAILER_MAGIC, 8) || be64_ld(t + 8) != off ||
+	    be64_ld(t + 16) != want) {
+		error_setf(err, "trailer at stream offset %llu: bad magic, length "
+			   "%llu or stream checksum %016llx (computed %016llx "
+			   "over %llu bytes) " VERS_FMT, (unsigned long long)off,
+			   (unsigned long long)be64_ld(t + 8),
+			   (unsigned long long)be64_ld(t + 16),
+			   (unsigned long long)want, (unsigned long long)off,
+			   VERS_ARGS(in));
+		return -EINVAL;
+	}
+	if (!in_at_eof(in)) {
+		error_setf(err, "stream offset %llu: trailing garbage after the "
+			   "trailer", (unsigned long long)in->off);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The loader's state: shadows of every section, received pages. */
+struct load {
+	struct vm *vm;
+	struct mig_in in;
+	struct mig_sections ss;
+	struct schema src, dst;
+	int *map;			/* stream section id - 1 -> local index */
+	void **shadow;			/* per local section, NULL until read */
+	uint64_t *got;			/* bitmap of received pages */
+	uint8_t *skeys;
+	uint64_t npages, pages_sent;
+	uint32_t sections_read;
+};
+
+static int load_header(struct load *L, const struct record *r, char **err)
+{
+	struct vms_in vi = { .data = r->payload, .len = r->len,
+			     .base = r->off + REC_HEAD };
+	char *why = NULL;
+	int rc = schema_decode(&vi, &L->src, err);
+
+	if (rc)
+		return rc;
+	L->in.src_machine = L->src.machine;
+	if (strcmp(L->src.machine, L->ss.mt->name)) {
+		error_setf(err, "machine type mismatch: the stream is from %s, "
+			   "this destination runs %s (start it with -M %s)",
+			   L->src.machine, L->ss.mt->name, L->src.machine);
+		return -EINVAL;
+	}
+	if (L->src.ram_size != L->vm->ram_size || L->src.ncpus != L->vm->ncpus) {
+		error_setf(err, "configuration mismatch: the stream has %llu "
+			   "bytes of RAM and %u CPUs, this destination %llu and "
+			   "%u (machine %s)", (unsigned long long)L->src.ram_size,
+			   L->src.ncpus, (unsigned long long)L->vm->ram_size,
+			   L->vm->ncpus, L->ss.mt->name);
+		return -EINVAL;
+	}
+	if (schema_check(&L->src, &L->dst, false, &why) == SCHEMA_UNSAFE) {
+		error_setf(err, "incompatible stream: %s", why ? why : "?");
+		free(why);
+		return -EINVAL;
+	}
+	free(why);
+	/* Every section must be a device here, and every device here must
+	 * be in the stream. */
+	L->map = calloc(L->src.nsections ? L->src.nsections : 1, sizeof(int));
+	if (!L->map)
+		return -ENOMEM;
+	bool *used = calloc(L->ss.n ? L->ss.n : 1, sizeof(bool));
+	if (!used)
+		return -ENOMEM;
+	rc = 0;
+	for (uint32_t i = 0; i < L->src.nsections && !rc; i++) {
+		const struct sch_section *s = &L->src.sections[i];
+		unsigned int j;
+
+		for (j = 0; j < L->ss.n; j++)
+			if (!strcmp(L->ss.s[j].desc->name, s->desc) &&
+			    L->ss.s[j].instance == s->instance)
+				break;
+		if (j == L->ss.n) {
+			error_setf(err, "section '%s' instance %u (version %u): "
+				   "no such device on the destination (machine "
+				   "%s)", s->desc, s->instance, s->version,
+				   L->ss.mt->name);
+			rc = -EINVAL;
+		} else {
+			L->map[i] = (int)j;
+			used[j] = true;
+		}
+	}
+	for (unsigned int j = 0; j < L->ss.n && !rc; j++)
+		if (!used[j]) {
+			error_setf(err, "the destination has '%s' instance %u, "
+				   "which the stream does not carry (check the "
+				   "-device options; machine %s)",
+				   L->ss.s[j].desc->name, L->ss.s[j].instance,
+				   L->ss.mt->name);
+			rc = -EINVAL;
+		}
+	free(used);
+	return rc;
+}
+
+static int load_ram(struct load *L, const struct record *r, char **err)
+{
+	struct vms_in vi = { .data = r->payload, .len = r->len,
+			     .base = r->off + REC_HEAD };
+	uint64_t first;
+	uint32_t n;
+
+#define RAM_ERR(...) do { \
+	char *m_ = NULL; \
+	if (asprintf(&m_, __VA_ARGS__) < 0) m_ = NULL; \
+	error_setf(err, "RAM record at stream offset %llu: %s " VERS_FMT, \
+		   (unsigned long long)r->off, m_ ? m_ : "?", VERS_ARGS(&L->in)); \
+	free(m_); \
+	return -EINVAL; \
+} while (0)
+
+	if (vms_in_u64(&vi, &first) || vms_in_u32(&vi, &n))
+		RAM_ERR("truncated");
+	if (n == 0 || n > RAM_BATCH || first >= L->npages || n > L->npages - first)
+		RAM_ERR("pages %llu+%u outside the %llu pages of RAM",
+			(unsigned long long)first, n,
+			(unsigned long long)L->npages);
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t f = first + i, ref;
+		uint8_t kind;
+		uint8_t *dst = L->vm->ram + f * PAGE;
+
+		if (vms_in_u8(&vi, &kind))
+			RAM_ERR("truncated at page %llu", (unsigned long long)f);
+		switch (kind) {
+		case PAGE_ZERO:
+			memset(dst, 0, PAGE);
+			break;
+		case PAGE_DATA:
+			if (vms_in_get(&vi, dst, PAGE))
+				RAM_ERR("page %llu truncated", (unsigned long long)f);
+			break;
+		case PAGE_DUP:
+			if (vms_in_u64(&vi, &ref))
+				RAM_ERR("page %llu truncated", (unsigned long long)f);
+			if (ref >= f || !(L->got[ref / 64] & (1ULL << (ref % 64))))
+				RAM_ERR("page %llu duplicates page %llu, which was "
+					"not received before it",
+					(unsigned long long)f,
+					(unsigned long long)ref);
+			memcpy(dst, L->vm->ram + ref * PAGE, PAGE);
+			break;
+		default:
+			RAM_ERR("page %llu has invalid kind %u",
+				(unsigned long long)f, kind);
+		}
+		L->got[f / 64] |= 1ULL << (f % 64);
+	}
+	if (vi.pos != vi.len)
+		RAM_ERR("%zu bytes left over", vi.len - vi.pos);
+	L->pages_sent += n;
+	return 0;
+}
+
+static int load_skeys(struct load *L, const struct record *r, char **err)
+{
+	uint64_t first;
+	uint32_t n;
+
+	if (r->len < 12)
+		goto bad;
+	first = be64_ld(r->payload);
+	n = be32_ld(r->payload + 8);
+	if (n == 0 || n != r->len - 12 || first >= L->npages ||
+	    n > L->npages - first)
+		goto bad;
+	for (uint32_t i = 0; i < n; i++)
+		if (r->payload[12 + i] & 0x01)
+			goto bad;
+	memcpy(L->skeys + first, r->payload + 12, n);
+	return 0;
+bad:
+	error_setf(err, "SKEYS record at stream offset %llu: bad range, length "
+		   "or key (bit 7 set) " VERS_FMT, (unsigned long long)r->off,
+		   VERS_ARGS(&L->in));
+	return -EINVAL;
+}
+
+static int load_device(struct load *L, const struct record *r, char **err)
+{
+	if (r->id > L->src.nsections) {
+		error_setf(err, "DEVICE record at stream offset %llu: section id "
+			   "%u not in the header (%u sections) " VERS_FMT,
+			   (unsigned long long)r->off, r->id, L->src.nsections,
+			   VERS_ARGS(&L->in));
+		return -EINVAL;
+	}
+	const struct sch_section *ssec = &L->src.sections[r->id - 1];
+	int j = L->map[r->id - 1];
+	const struct mig_section *s = &L->ss.s[j];
+
+	if (L->shadow[j]) {
+		error_setf(err, "section '%s' instance %u at stream offset %llu: "
+			   "sent twice", ssec->desc, ssec->instance,
+			   (unsigned long long)r->off);
+		return -EINVAL;
+	}
+	L->shadow[j] = calloc(1, s->desc->size);
+	if (!L->shadow[j])
+		return -ENOMEM;
+	struct vms_in vi = { .data = r->payload, .len = r->len,
+			     .base = r->off + REC_HEAD };
+	struct vms_ctx ctx = {
+		.section = ssec->desc, .instance = ssec->instance,
+		.src_version = ssec->version,
+		.src_machine = L->src.machine, .dst_machine = L->ss.mt->name,
+	};
+	int rc = vms_decode(&vi, s->desc, s->dev, L->shadow[j], &ctx, err);
+	if (!rc)
+		L->sections_read++;
+	return rc;
+}
+
+int migrate_load(struct vm *vm, const struct mig_src *src, char **err)
+{
+	struct load L;
+	struct record r = { 0 };
+	int rc;
+	bool ended = false;
+
+	memset(&L, 0, sizeof(L));
+	L.vm = vm;
+	L.in.src = src;
+	L.in.dst_machine = vm->machine;
+	L.npages = vm->ram_size / PAGE;
+	L.in.whole = XXH3_createState();
+	rc = migrate_collect(vm, &L.ss, err);
+	if (rc)
+		goto out;
+	L.in.dst_machine = L.ss.mt->name;
+	rc = schema_from_sections(&L.dst, &L.ss, err);
+	if (rc)
+		goto out;
+	L.shadow = calloc(L.ss.n ? L.ss.n : 1, sizeof(void *));
+	L.got = calloc((L.npages + 63) / 64, sizeof(uint64_t));
+	L.skeys = calloc(L.npages ? L.npages : 1, 1);
+	if (!L.in.whole || !L.shadow || !L.got || !L.skeys) {
+		error_setf(err, "out of memory");
+		rc = -ENOMEM;
+		goto out;
+	}
+	XXH3_64bits_reset(L.in.whole);
+
+	/* PREAMBLE -> HEADER */
+	rc = read_preamble(&L.in, err);
+	if (rc)
+		goto out;
+	rc = read_record(&L.in, &r, err);
+	if (rc)
+		goto out;
+	if (r.type != REC_HEADER) {
+		error_setf(err, "%s record at stream offset %llu: expected the "
+			   "HEADER first", rec_name(r.type),
+			   (unsigned long long)r.off);
+		rc = -EINVAL;
+		goto out;
+	}
+	rc = load_header(&L, &r, err);	/* accept or refuse: before RAM */
+	free(r.payload);
+	r.payload = NULL;
+	if (rc)
+		goto out;
+
+	/* BODY until END */
+	while (!ended) {
+		rc = read_record(&L.in, &r, err);
+		if (rc)
+			goto out;
+		switch (r.type) {
+		case REC_RAM:
+			rc = load_ram(&L, &r, err);
+			break;
+		case REC_SKEYS:
+			rc = load_skeys(&L, &r, err);
+			break;
+		case REC_DEVICE:
+			rc = load_device(&L, &r, err);
+			break;
+		case REC_END:
+			if (r.len != 12 ||
+			    be32_ld(r.payload) != L.src.nsections ||
+			    be64_ld(r.payload + 4) != L.pages_sent ||
+			    L.sections_read != L.src.nsections) {
+				error_setf(err, "END record at stream offset %llu: "
+					   "%u of %u sections and %llu pages "
+					   "received, the record says %u and %llu",
+					   (unsigned long long)r.off,
+					   L.sections_read, L.src.nsections,
+					   (unsigned long long)L.pages_sent,
+					   r.len == 12 ? be32_ld(r.payload) : 0,
+					   r.len == 12 ? (unsigned long long)
+					   be64_ld(r.payload + 4) : 0ULL);
+				rc = -EINVAL;
+			}
+			ended = true;
+			break;
+		default:
+			error_setf(err, "%s record at stream offset %llu: not "
+				   "allowed after the header",
+				   rec_name(r.type), (unsigned long long)r.off);
+			rc = -EINVAL;
+			break;
+		}
+		free(r.payload);
+		r.payload = NULL;
+		if (rc)
+			goto out;
+	}
+	for (uint64_t f = 0; f < L.npages; f++)
+		if (!(L.got[f / 64] & (1ULL << (f % 64)))) {
+			error_setf(err, "RAM page %llu was never sent",
+				   (unsigned long long)f);
+			rc = -EINVAL;
+			goto out;
+		}
+	rc = read_trailer(&L.in, err);
+	if (rc)
+		goto out;
+
+	/* COMMIT: everything was read and validated. */
+	if (vm->ops->set_skeys(vm, 0, L.npages, L.skeys)) {
+		error_setf(err, "cannot set the storage keys");
+		rc = -EIO;
+		goto out;
+	}
+	for (unsigned int j = 0; j < L.ss.n; j++)
+		if (L.ss.s[j].desc->commit)
+			L.ss.s[j].desc->commit(L.ss.s[j].dev, L.shadow[j]);
+out:
+	free(r.payload);
+	if (L.shadow)
+		for (unsigned int j = 0; j < L.ss.n; j++)
+			free(L.shadow[j]);
+	free(L.shadow);
+	free(L.map);
+	free(L.got);
+	free(L.skeys);
+	if (L.in.whole)
+		XXH3_freeState(L.in.whole);
+	schema_free(&L.src);
+	schema_free(&L.dst);
+	mig_sections_free(&L.ss);
+	return rc;
+}
