@@ -12,6 +12,7 @@
  *   bad CCW / address       channel-program check (alert status)
  *   storage-key mismatch    protection check (alert status)
  *   device rejects          unit check with sense (alert status)
+ *   PCI flag                PCI with the next status presented
  *
  * Every guest address is checked against guest storage before use; the
  * number of CCWs per start function is bounded (CSS_MAX_CCWS).
@@ -341,7 +342,10 @@ static void conclude(struct subchannel *sch, uint64_t last_ccw, uint16_t residua
 	s->cpa = (uint32_t)(last_ccw + 8);
 	s->count = residual;
 	s->dstat = dstat;
-	s->cstat = cstat;
+	/* A program-controlled interruption not yet presented goes with
+	 * the final status (PoP "Program-Controlled Interruption"). */
+	s->cstat = cstat | (sch->pci_pending ? CSTAT_PCI : 0);
+	sch->pci_pending = false;
 	s->ctrl &= (uint16_t)~(SCSW_ACTL_MASK | SCSW_STCTL_MASK);
 	s->ctrl |= SCSW_STCTL_PRIMARY | SCSW_STCTL_SECONDARY;
 	if (cstat & (CSTAT_PROG_CHECK | CSTAT_PROT_CHECK | CSTAT_DATA_CHECK) ||
@@ -411,6 +415,11 @@ void css_run_start(struct subchannel *sch, uint64_t resume_at)
 			continue;
 		}
 		after_tic = false;
+		/* Channel programs run to their end before the guest can look,
+		 * so a PCI is presented with the next status (intermediate at
+		 * a suspension, else the final one). */
+		if (ccw.flags & CCW_FLAG_PCI)
+			sch->pci_pending = true;
 		/* Command code xxxx0000 is invalid; MIDAWs are not offered. */
 		if ((ccw.cmd & 0x0f) == 0 || (ccw.flags & CCW_FLAG_MIDA)) {
 			conclude_error(sch, addr, ccw.count, CCW_PROG_CHECK);
@@ -433,6 +442,9 @@ void css_run_start(struct subchannel *sch, uint64_t resume_at)
 				if (!(orb1 & ORB_SSIC)) {
 					sch->scsw.ctrl &= (uint16_t)~SCSW_STCTL_MASK;
 					sch->scsw.ctrl |= SCSW_STCTL_INTERMEDIATE;
+					if (sch->pci_pending)
+						sch->scsw.cstat |= CSTAT_PCI;
+					sch->pci_pending = false;
 					css_sch_status_pending(sch);
 				}
 				return;

@@ -49,6 +49,7 @@ struct subchannel {
 	uint32_t erw;			/* ESW extended-report word */
 	uint32_t orb[ORB_SIZE / 4];	/* ORB of the current start function */
 	uint64_t suspended_ccw;		/* CCW address to resume at */
+	bool pci_pending;		/* a CCW with the PCI flag ran */
 	/* Configuration, not state (rebuilt from the command line). */
 	struct css_sense_id id;
 	const struct css_dev_ops *ops;

@@ -203,6 +203,7 @@ void css_reset(struct css *css)
 		sch_init(sch, sch->pmcw.devno);
 		memset(sch->orb, 0, sizeof(sch->orb));
 		sch->suspended_ccw = 0;
+		sch->pci_pending = false;
 	}
 	css->crw_head = css->crw_count = 0;
 	css->crw_overflow = false;
@@ -383,8 +384,9 @@ static void scsw_to_guest(const struct scsw *s, uint8_t *b)
 	be16_st(b + 10, s->count);
 }
 
-/* STORE SUBCHANNEL (PoP 14-): the SCHIB: PMCW, SCSW, model area with the
- * measurement-block address. */
+/* STORE SUBCHANNEL (PoP chapter 14, "STORE SUBCHANNEL"): the SCHIB:
+ * PMCW, SCSW, and the model-dependent area with the measurement-block
+ * address. */
 int css_stsch(struct css *css, uint32_t schid, uint8_t schib[SCHIB_SIZE])
 {
 	struct subchannel *sch;
@@ -509,7 +511,10 @@ int css_ssch(struct css *css, uint32_t schid, const uint8_t orb[ORB_SIZE])
 	return cc;
 }
 
-/* TEST SUBCHANNEL (PoP Figure 14-x "Modification of SCSW fields"). */
+/* TEST SUBCHANNEL (PoP chapter 14, "TEST SUBCHANNEL", and the table of
+ * SCSW fields it clears): store the IRB; a status-pending subchannel
+ * loses its status, and its function unless it is only suspended with
+ * intermediate status. */
 int css_tsch(struct css *css, uint32_t schid, uint8_t irb[IRB_SIZE])
 {
 	struct subchannel *sch;

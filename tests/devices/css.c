@@ -257,6 +257,15 @@ static void test_chaining(void)
 	ksft_test_result(IRB_CSTAT(irb) == CSTAT_PROG_CHECK,
 			 "misaligned second IDAW: channel-program check\n");
 
+	/* PCI flag: presented with the final status. */
+	ccw1(0x1000, CMD_WRITE, CCW_FLAG_PCI | CCW_FLAG_CC, 8, 0x2000);
+	ccw1(0x1008, CMD_READ, 0, 8, 0x3000);
+	run(0, 0x1000, irb);
+	bool pci = IRB_CSTAT(irb) == CSTAT_PCI && IRB_DSTAT(irb) == (DSTAT_CE | DSTAT_DE);
+	run(0, 0x1008, irb);
+	ksft_test_result(pci && ok_end(irb),
+			 "PCI flag reported with the final status, once\n");
+
 	/* SKIP: the read moves no data. */
 	memset(G(0x3000), 0xee, 8);
 	ccw1(0x1000, CMD_READ, CCW_FLAG_SKIP, 8, 0x3000);
@@ -541,7 +550,7 @@ int main(void)
 	char *err = NULL;
 
 	ksft_print_header();
-	ksft_set_plan(43);
+	ksft_set_plan(44);
 	rec_ops = soft_backend_ops;
 	rec_ops.floating_irq = rec_floating_irq;
 	cfg.backend = &rec_ops;
@@ -553,7 +562,7 @@ int main(void)
 
 	test_stsch_msch();	/* 6 */
 	test_simple();		/* 5 */
-	test_chaining();	/* 5 */
+	test_chaining();	/* 6 */
 	test_errors();		/* 12 */
 	test_functions();	/* 7 */
 	test_crw_chsc();	/* 6 */
