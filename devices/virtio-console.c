@@ -165,9 +165,13 @@ static void *con_input(void *arg)
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (c->chr.listen_fd >= 0) {
-				/* Client left: wait for the next one. */
+				/* Client left: wait for the next one.  Output
+				 * (con_tx) uses the fd under the transport lock,
+				 * so it cannot meet a closed or reused fd. */
+				vccw_lock(c->vd);
 				atomic_store(&c->conn_fd, -1);
 				close(in);
+				vccw_unlock(c->vd);
 				continue;
 			}
 			break;	/* end of input */
