@@ -45,6 +45,10 @@ struct virtio_console {
 	struct vq_elem rx_elem, tx_elem;	/* scratch */
 };
 
+/* Socket peers are non-blocking: a client that stops reading gets its
+ * output dropped after a short wait instead of stalling the vCPU. */
+#define CON_PEER_WAIT_MS	100
+
 static void write_all(int fd, const uint8_t *p, size_t n)
 {
 	while (n > 0) {
@@ -52,11 +56,26 @@ static void write_all(int fd, const uint8_t *p, size_t n)
 
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd pf = { .fd = fd, .events = POLLOUT };
+
+			if (poll(&pf, 1, CON_PEER_WAIT_MS) > 0)
+				continue;
+			return;	/* peer not reading: output is dropped */
+		}
 		if (w <= 0)
 			return;	/* peer gone: output is dropped */
 		p += w;
 		n -= (size_t)w;
 	}
+}
+
+static void set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
 static void con_tx(struct virtio_console *c)
@@ -154,7 +173,8 @@ static void *con_input(void *arg)
 			continue;
 		if (in < 0) {
 			/* A client connects (server=on): it becomes the port. */
-			int fd = accept4(c->chr.listen_fd, NULL, NULL, SOCK_CLOEXEC);
+			int fd = accept4(c->chr.listen_fd, NULL, NULL,
+					 SOCK_CLOEXEC | SOCK_NONBLOCK);
 
 			if (fd >= 0)
 				atomic_store(&c->conn_fd, fd);
@@ -162,7 +182,7 @@ static void *con_input(void *arg)
 		}
 		ssize_t n = read(in, c->pending, sizeof(c->pending));
 		if (n <= 0) {
-			if (n < 0 && errno == EINTR)
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
 				continue;
 			if (c->chr.listen_fd >= 0) {
 				/* Client left: wait for the next one.  Output
@@ -232,6 +252,9 @@ int virtio_console_create(struct virtio_console **out, struct css *css,
 	}
 	c->chr = *chr;
 	atomic_init(&c->conn_fd, -1);
+	/* A socket chardev (not a terminal or file) must not block output. */
+	if (chr->in_fd >= 0 && chr->in_fd == chr->out_fd && chr->in_fd > 2)
+		set_nonblock(chr->in_fd);
 	pthread_mutex_init(&c->ilock, NULL);
 	pthread_cond_init(&c->icond, NULL);
 	c->stop_pipe[0] = c->stop_pipe[1] = -1;
