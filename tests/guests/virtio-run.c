@@ -276,8 +276,12 @@ int main(int argc, char **argv)
 	int status = 0;
 	int r = run(args, &status);
 	char *out = slurp(out_path), *err = slurp(err_path);
-	if (err[0])
-		ksft_print_msg("stderr: %s", err);
+	/* One "# " per line: TAP readers reject unprefixed lines. */
+	for (char *line = err, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		ksft_print_msg("stderr: %.*s\n",
+			       (int)(nl ? (size_t)(nl - line) : strlen(line)), line);
+	}
 	ksft_test_result(r == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
 			 "%s guest exits with status 0\n", kind);
 	if (con) {
