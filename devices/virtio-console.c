@@ -23,7 +23,9 @@
 
 #include "devices/virtio-ccw.h"
 #include "devices/virtio-devices.h"
+#include "seccomp/seccomp.h"
 #include "vmm/error.h"
+#include "vmm/vm.h"
 
 #define CON_RX		0
 #define CON_TX		1
@@ -153,6 +155,16 @@ static bool con_deliver(struct virtio_console *c)
 static void *con_input(void *arg)
 {
 	struct virtio_console *c = arg;
+	char *err = NULL;
+
+	/* The chardev-input allowlist (seccomp/seccomp.c); waits at the
+	 * gate until minivmm dropped its privileges. */
+	if (sandbox_enter(SANDBOX_CHARDEV_IN, &err) < 0) {
+		vm_request_end(vccw_vm(c->vd), VM_END_ERROR, "virtio-console: %s",
+			       err ? err : "cannot enter the sandbox");
+		free(err);
+		return NULL;
+	}
 
 	for (;;) {
 		int in = c->chr.listen_fd >= 0 ? atomic_load(&c->conn_fd)

@@ -218,6 +218,20 @@ static const struct sb_rule console_in_rules[] = {
 };
 
 /*
+ * Chardev input of a virtio console (devices/virtio-console.c con_input):
+ * waits on its chardev (stdio, or a listening unix socket and the client
+ * it accepts) and a stop pipe, reads, hands the bytes to the guest's
+ * receive queue and interrupts it.
+ */
+static const struct sb_rule chardev_in_rules[] = {
+	ANY("read", "chardev input and the stop pipe"),
+	ANY(POLL, "wait for input, a client, or the stop pipe"),
+	ANY("accept4", "a client connecting to a server=on socket"),
+	ANY("close", "a client that went away"),
+	IOCTL(B_KVM, KVM_S390_INTERRUPT, "I/O interrupt for received data"),
+};
+
+/*
  * Block I/O worker (devices/virtio-blk.c, one per device): positioned
  * I/O on the image fd opened at setup, flushes, eventfd notification.
  * A proposal until the worker exists: extend it with the worker.
@@ -303,6 +317,7 @@ static const struct sb_table kind_tables[SANDBOX_THREAD_KINDS] = {
 	[SANDBOX_CONSOLE_IN] = TABLE(console_in_rules),
 	[SANDBOX_BLOCK_IO] = TABLE(block_io_rules),
 	[SANDBOX_MIGRATION] = TABLE(migration_rules),
+	[SANDBOX_CHARDEV_IN] = TABLE(chardev_in_rules),
 };
 
 static const char *const kind_names[SANDBOX_THREAD_KINDS] = {
@@ -311,6 +326,7 @@ static const char *const kind_names[SANDBOX_THREAD_KINDS] = {
 	[SANDBOX_CONSOLE_IN] = "console-in",
 	[SANDBOX_BLOCK_IO] = "block-io",
 	[SANDBOX_MIGRATION] = "migration",
+	[SANDBOX_CHARDEV_IN] = "chardev-in",
 };
 
 /* The tables in the order a filter is built from them. */

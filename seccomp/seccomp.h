@@ -51,6 +51,7 @@ enum sandbox_thread {
 	SANDBOX_CONSOLE_IN,	/* SCLP console input thread (arch/s390x/sclp.c) */
 	SANDBOX_BLOCK_IO,	/* block I/O worker (devices/virtio-blk.c) */
 	SANDBOX_MIGRATION,	/* migration thread (not written yet) */
+	SANDBOX_CHARDEV_IN,	/* chardev input of a virtio console */
 	SANDBOX_THREAD_KINDS,
 };
 
