@@ -52,12 +52,12 @@ uint64_t cpu_tod(struct s390_cpu *cpu)
 
 void soft_set_cputm(struct s390_cpu *cpu, int64_t value)
 {
-	cpu->cputm_deadline = (int64_t)cpu_tod(cpu) + value;
+	cpu->cputm_deadline = cpu_tod(cpu) + (uint64_t)value;
 }
 
 int64_t soft_get_cputm(struct s390_cpu *cpu)
 {
-	return cpu->cputm_deadline - (int64_t)cpu_tod(cpu);
+	return (int64_t)(cpu->cputm_deadline - cpu_tod(cpu));
 }
 
 /* ---- Storage ------------------------------------------------------ */
@@ -454,7 +454,7 @@ static bool ckc_pending(struct s390_cpu *cpu, uint64_t tod)
 
 static bool cputm_pending(struct s390_cpu *cpu, uint64_t tod)
 {
-	return (int64_t)(cpu->cputm_deadline - (int64_t)tod) < 0;
+	return (int64_t)(cpu->cputm_deadline - tod) < 0;
 }
 
 static void deliver_ext(struct s390_cpu *cpu, uint8_t *lc, uint16_t code,
@@ -702,8 +702,8 @@ static void cpu_wait(struct s390_cpu *cpu)
 		    cpu->ckc < deadline)
 			deadline = cpu->ckc + 1;
 		if ((cpu->psw_mask & PSW_MASK_EXT) && (cpu->cr[0] & CR0_CPU_TIMER) &&
-		    (uint64_t)cpu->cputm_deadline < deadline)
-			deadline = (uint64_t)cpu->cputm_deadline;
+		    (int64_t)(cpu->cputm_deadline - deadline) < 0)
+			deadline = cpu->cputm_deadline;
 		struct timespec ts;
 		tod_deadline_to_timespec(cpu, deadline, &ts);
 		pthread_cond_timedwait(&svm->wake, &svm->irq_lock, &ts);
@@ -1012,7 +1012,7 @@ void soft_cpu_initial_reset(struct s390_cpu *cpu)
 	cpu->fpc = 0;
 	cpu->todpr = 0;
 	cpu->ckc = 0;
-	cpu->cputm_deadline = (int64_t)cpu_tod(cpu);
+	cpu->cputm_deadline = cpu_tod(cpu);
 	cpu->gbea = 1;
 	cpu->pp = 0;
 }
@@ -1391,7 +1391,7 @@ static int soft_irq(struct vcpu *vcpu, const struct kvm_s390_irq *irq)
 		cpu->ckc = 0;
 		break;
 	case KVM_S390_INT_CPU_TIMER:
-		cpu->cputm_deadline = (int64_t)cpu_tod(cpu) - 1;
+		cpu->cputm_deadline = cpu_tod(cpu) - 1;
 		break;
 	case KVM_S390_MCHK:
 		svm->mchk_pending = true;

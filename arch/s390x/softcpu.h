@@ -69,7 +69,8 @@ struct s390_cpu {
 	uint32_t prefix;
 	uint32_t todpr;
 	uint64_t ckc;
-	int64_t cputm_deadline;	/* TOD value at which the CPU timer is 0 */
+	uint64_t cputm_deadline; /* TOD value at which the CPU timer is 0
+				  * (modulo 2^64: timer = deadline - TOD) */
 	uint64_t gbea;
 	uint64_t pp;
 
