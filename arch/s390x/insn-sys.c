@@ -29,6 +29,9 @@ const uint64_t soft_facilities[4] = {
 	FAC(19) |	/* long displacement, high performance */
 	FAC(21) |	/* extended immediate */
 	FAC(25) |	/* store clock fast */
+	FAC(27) |	/* move with optional specifications */
+	FAC(32) |	/* compare and swap and store */
+	FAC(33) |	/* compare and swap and store 2 */
 	FAC(34) |	/* general-instructions extension */
 	FAC(35) |	/* execute extensions */
 	FAC(40) |	/* load program parameter */
@@ -444,6 +447,92 @@ static void op_sacf(struct s390_cpu *cpu, uint64_t insn)
 		     (asc << PSW_SHIFT_ASC), cpu->psw_addr);
 }
 
+/*
+ * MOVE WITH OPTIONAL SPECIFICATIONS (SSF; facility 27), Linux's user-copy
+ * instruction.  GR0 bits 32-47 and 48-63 are the operand-access controls
+ * of the first and second operand: access key (bits 0-3), address-space
+ * control (bits 8-9), key valid (bit 14), AS valid (bit 15); a control
+ * that is not valid is taken from the PSW.  R3 is the true length; at
+ * most 4096 bytes are moved (cc 3 when more were asked for, else cc 0).
+ * Special operation: DAT off, home space in the problem state, secondary
+ * space with the secondary-space control (CR0 bit 37) zero.  Privileged
+ * operation: a key the PSW-key mask (CR3 bits 32-47) does not allow in
+ * the problem state.
+ */
+#define CR0_SECONDARY_SPACE	0x0000000004000000ULL	/* bit 37 */
+
+struct oac {
+	unsigned key, as;
+};
+
+static struct oac mvcos_oac(const struct s390_cpu *cpu, uint16_t v)
+{
+	struct oac o = {
+		(unsigned)((cpu->psw_mask & PSW_MASK_KEY) >> PSW_SHIFT_KEY),
+		(unsigned)((cpu->psw_mask & PSW_MASK_ASC) >> PSW_SHIFT_ASC),
+	};
+
+	if (v & 0x0002)
+		o.key = v >> 12;
+	if (v & 0x0001) {
+		o.as = (v >> 6) & 3;
+		if (o.as == PSW_ASC_HOME && (cpu->psw_mask & PSW_MASK_PSTATE))
+			cpu_pgm((struct s390_cpu *)cpu, PGM_SPECIAL_OPERATION);
+	}
+	return o;
+}
+
+static void op_mvcos(struct s390_cpu *cpu, uint64_t insn)
+{
+	unsigned r3 = F_R1(insn);
+	uint64_t a1 = cpu_ea(cpu, 0, F_SS_B1(insn), F_SS_D1(insn));
+	uint64_t a2 = cpu_ea(cpu, 0, F_SS_B2(insn), F_SS_D2(insn));
+	uint64_t len = cpu->gr[r3];
+
+	if (!(cpu->psw_mask & PSW_MASK_DAT))
+		cpu_pgm(cpu, PGM_SPECIAL_OPERATION);
+	struct oac o1 = mvcos_oac(cpu, (uint16_t)(cpu->gr[0] >> 16));
+	struct oac o2 = mvcos_oac(cpu, (uint16_t)cpu->gr[0]);
+	if ((o1.as == PSW_ASC_SECONDARY || o2.as == PSW_ASC_SECONDARY) &&
+	    !(cpu->cr[0] & CR0_SECONDARY_SPACE))
+		cpu_pgm(cpu, PGM_SPECIAL_OPERATION);
+	if ((cpu->psw_mask & PSW_MASK_PSTATE) &&
+	    (!((cpu->cr[3] >> (31 - o1.key)) & 1) ||
+	     !((cpu->cr[3] >> (31 - o2.key)) & 1)))
+		cpu_pgm(cpu, PGM_PRIVILEGED);
+	if (!(cpu->psw_mask & PSW_MASK_EA))
+		len &= 0xffffffffULL;
+	cpu->cc = 0;
+	if (len > 4096) {
+		len = 4096;
+		cpu->cc = 3;
+	}
+
+	/* Storage access in an address space or with a key other than the
+	 * PSW's is DAT's (arch/s390x/dat.c); until it offers that, such a
+	 * move stops the VM loudly instead of using the wrong space. */
+	unsigned psw_key = (unsigned)((cpu->psw_mask & PSW_MASK_KEY) >> PSW_SHIFT_KEY);
+	unsigned psw_as = (unsigned)((cpu->psw_mask & PSW_MASK_ASC) >> PSW_SHIFT_ASC);
+	if (o1.key != psw_key || o2.key != psw_key || o1.as != psw_as ||
+	    o2.as != psw_as) {
+		vm_request_end(cpu->vcpu->vm, VM_END_CHECKSTOP,
+			       "CPU %u: MVCOS with operand-access controls "
+			       "(as %u/%u, key %u/%u) other than the PSW's is "
+			       "not implemented yet", cpu->vcpu->id, o1.as,
+			       o2.as, o1.key, o2.key);
+		struct kvm_run *run = cpu->vcpu->run;
+		run->exit_reason = KVM_EXIT_S390_SIEIC;
+		run->s390_sieic.icptcode = ICPT_VALIDITY;
+		cpu->psw_addr = cpu->insn_addr;
+		cpu->exit_pending = true;
+		longjmp(cpu->jmp, 1);
+	}
+	uint8_t buf[4096];
+	cpu_check_range(cpu, a1, len, ACC_STORE);
+	cpu_ld_bytes(cpu, a2, buf, len);
+	cpu_st_bytes(cpu, a1, buf, len);
+}
+
 /* ---- Storage keys ------------------------------------------------- */
 
 /* The absolute frame of the real address in R2 (addressing exception when
@@ -611,6 +700,76 @@ static void op_cdsg(struct s390_cpu *cpu, uint64_t insn)
 		cpu->cc = 1;
 	}
 	pthread_mutex_unlock(&cpu->svm->cdsg_lock);
+}
+
+/*
+ * COMPARE AND SWAP AND STORE (SSF; facilities 32 and 33).  GR0 bits 56-63
+ * are the function code (0: 4-byte, 1: 8-byte, 2: 16-byte compare and
+ * swap of the first operand against R3 / the pair R3, R3+1), bits 48-55
+ * the store characteristic (the second operand is 1 << SC bytes, SC
+ * 0-4).  GR1 addresses a 16-byte aligned parameter list: the replacement
+ * value left-justified at +0, the store value left-justified at +16.
+ * When the comparison is equal, the replacement value goes to the first
+ * operand, the store value to the second, cc 0; else R3 gets the first
+ * operand, cc 1.  Both operands must be aligned on their size.
+ */
+static void op_csst(struct s390_cpu *cpu, uint64_t insn)
+{
+	unsigned r3 = F_R1(insn);
+	unsigned fc = (unsigned)(cpu->gr[0] & 0xff);
+	unsigned sc = (unsigned)((cpu->gr[0] >> 8) & 0xff);
+	uint64_t a1 = cpu_ea(cpu, 0, F_SS_B1(insn), F_SS_D1(insn));
+	uint64_t a2 = cpu_ea(cpu, 0, F_SS_B2(insn), F_SS_D2(insn));
+	uint64_t pl = cpu_wrap(cpu, cpu->gr[1]) & ~15ULL;
+
+	if (fc > 2 || sc > 4 || (fc == 2 && (r3 & 1)))
+		cpu_pgm(cpu, PGM_SPECIFICATION);
+	unsigned size1 = 4U << fc, size2 = 1U << sc;
+	if ((a1 & (size1 - 1)) || (a2 & (size2 - 1)))
+		cpu_pgm(cpu, PGM_SPECIFICATION);
+
+	uint8_t parm[32];
+	cpu_ld_bytes(cpu, pl, parm, sizeof(parm));
+	uint8_t *p1 = cpu_ptr(cpu, a1, size1, ACC_STORE);
+	uint8_t *p2 = cpu_ptr(cpu, a2, size2, ACC_STORE);
+	bool equal;
+
+	/* The compare-and-swap and the store appear as one interlocked update
+	 * to other CSST/CDSG users of the VM; the compare-and-swap alone is
+	 * interlocked against every other CPU's CS/CSG. */
+	pthread_mutex_lock(&cpu->svm->cdsg_lock);
+	if (fc == 0) {
+		uint32_t expect = CPU_BE32(gr_lo(cpu, r3));
+		uint32_t desired;
+		memcpy(&desired, parm, 4);
+		equal = __atomic_compare_exchange_n((uint32_t *)p1, &expect, desired,
+						    false, __ATOMIC_SEQ_CST,
+						    __ATOMIC_SEQ_CST);
+		if (!equal)
+			gr_set_lo(cpu, r3, CPU_BE32(expect));
+	} else if (fc == 1) {
+		uint64_t expect = CPU_BE64(cpu->gr[r3]);
+		uint64_t desired;
+		memcpy(&desired, parm, 8);
+		equal = __atomic_compare_exchange_n((uint64_t *)p1, &expect, desired,
+						    false, __ATOMIC_SEQ_CST,
+						    __ATOMIC_SEQ_CST);
+		if (!equal)
+			cpu->gr[r3] = CPU_BE64(expect);
+	} else {
+		uint64_t hi = be64_ld(p1), lo = be64_ld(p1 + 8);
+		equal = hi == cpu->gr[r3] && lo == cpu->gr[r3 + 1];
+		if (equal) {
+			memcpy(p1, parm, 16);
+		} else {
+			cpu->gr[r3] = hi;
+			cpu->gr[r3 + 1] = lo;
+		}
+	}
+	if (equal)
+		memcpy(p2, parm + 16, size2);
+	pthread_mutex_unlock(&cpu->svm->cdsg_lock);
+	cpu->cc = equal ? 0 : 1;
 }
 
 /* TEST AND SET: leftmost bit of the byte to cc, byte set to ones. */
@@ -1071,6 +1230,8 @@ static const struct insn_def defs[] = {
 	{ 0xB925, "STURG", op_sturg },
 	{ 0xB98D, "EPSW", op_epsw },
 	{ 0xC602, "PFDRL", op_nop },
+	{ 0xC800, "MVCOS", op_mvcos },
+	{ 0xC802, "CSST", op_csst },
 	{ 0xE336, "PFD", op_nop },
 	{ 0xE501, "TPROT", op_tprot },
 	{ 0xEB14, "CSY", op_csy },
