@@ -1131,14 +1131,23 @@ static void op_stsi(struct s390_cpu *cpu, uint64_t insn)
 		memset(sysib + 32, 0x40, 16 * 4);
 		memcpy(sysib + 32, ibm, 4);
 		memcpy(sysib + 48, type, 4);
+	} else if ((fc == 1 || fc == 2) && sel1 == 2 && sel2 == 1) {
+		/* SYSIB 1.2.1 / 2.2.1: the executing CPU's address at 102
+		 * (2.2.1: its CPU identifier in the configuration at 100). */
+		if (fc == 2)
+			be16_st(sysib + 100, (uint16_t)cpu->vcpu->id);
+		be16_st(sysib + 102, (uint16_t)cpu->vcpu->id);
 	} else if ((fc == 1 || fc == 2) && sel1 == 2 && sel2 == 2) {
-		/* SYSIB 1.2.2 / 2.2.2: CPU counts. */
-		if (fc == 1) {
-			be16_st(sysib + 32 + 2, (uint16_t)ncpus);	/* total */
-			be16_st(sysib + 32 + 4, (uint16_t)ncpus);	/* configured */
-		} else {
-			be16_st(sysib + 32, (uint16_t)ncpus);
-			be16_st(sysib + 34, (uint16_t)ncpus);
+		/* SYSIB 1.2.2 / 2.2.2: total and configured CPU counts at 36
+		 * and 38 (1.2.2: capability at 32; 2.2.2: LPAR number at 32,
+		 * name at 44, EBCDIC "MINIVMM "). */
+		static const uint8_t name[8] = {
+			0xD4, 0xC9, 0xD5, 0xC9, 0xE5, 0xD4, 0xD4, 0x40 };
+		be16_st(sysib + 36, (uint16_t)ncpus);
+		be16_st(sysib + 38, (uint16_t)ncpus);
+		if (fc == 2) {
+			be16_st(sysib + 32, 1);
+			memcpy(sysib + 44, name, sizeof(name));
 		}
 	} else if (fc == 3 && sel1 == 2 && sel2 == 2) {
 		struct kvm_run *run = cpu->vcpu->run;
