@@ -179,6 +179,7 @@ int main(int argc, char **argv)
 		sandbox_open_gate();
 		return EXIT_VMM_ERROR;
 	}
+	vm->reboot_allowed = !opts.no_reboot;
 
 	/* Devices on the channel subsystem; the css owns them from here. */
 	if (dev_setup_create(vm, &devcfg, &err) < 0) {

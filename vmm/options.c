@@ -455,6 +455,13 @@ static int opt_start_paused(struct opt_parser *p, const char *arg)
 	return 0;
 }
 
+static int opt_no_reboot(struct opt_parser *p, const char *arg)
+{
+	(void)arg;
+	p->o->no_reboot = true;
+	return 0;
+}
+
 static int opt_help(struct opt_parser *p, const char *arg)
 {
 	(void)arg;
@@ -575,6 +582,8 @@ static const struct opt_def opt_table[] = {
 	  "qtest device-test socket (implies -accel qtest)" },
 	{ "S", false, opt_start_paused, NULL,
 	  "do not start the CPUs (QMP 'cont' starts them)" },
+	{ "no-reboot", false, opt_no_reboot, NULL,
+	  "exit instead of rebooting when the guest re-IPLs (DIAG 0x308)" },
 };
 
 static const struct opt_def *opt_lookup(const char *name)

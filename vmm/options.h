@@ -53,6 +53,7 @@ struct vmm_options {
 	unsigned int nqmp;
 	const char *qtest;	/* -qtest endpoint; implies -accel qtest */
 	bool start_paused;	/* -S */
+	bool no_reboot;		/* -no-reboot: a guest re-IPL ends minivmm */
 };
 
 /*

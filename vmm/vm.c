@@ -147,6 +147,7 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char **err)
 	pthread_cond_init(&vm->cond, NULL);
 	pthread_cond_init(&vm->pause_cond, NULL);
 	vm->qtest = cfg->qtest;
+	vm->reboot_allowed = true;	/* as QEMU without -no-reboot */
 	vm->ops = cfg->backend;
 	vm->ncpus = cfg->ncpus;
 	vm->ram_size = cfg->ram_size;
@@ -438,6 +439,37 @@ int vm_system_reset(struct vm *vm, const char *reason, char **err)
 	if (was_running)
 		vm_resume(vm);
 	return rc;
+}
+
+static void reboot_on_loop(void *opaque)
+{
+	struct vm *vm = opaque;
+	char *err = NULL;
+
+	if (atomic_load(&vm->end) != VM_RUNNING)
+		return;
+	/* On failure vm_system_reset() has ended the VM with the reason. */
+	vm_system_reset(vm, "guest-reset", &err);
+	free(err);
+}
+
+/*
+ * A guest re-IPL (DIAG 0x308 subcode 3 or 4, KVM_EXIT_S390_RESET): the
+ * CPU that asked enters the stopped state (without ending the VM when it
+ * was the last one operating), and the loop thread resets the machine and
+ * loads the guest again with vm_system_reset(), as QEMU reboots.
+ */
+void vm_request_reboot(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+
+	pthread_mutex_lock(&vm->lock);
+	vcpu->state = VCPU_STOPPED;
+	vcpu->stop_requested = false;
+	vm->ops->set_mp_state(vcpu, KVM_MP_STATE_STOPPED);
+	pthread_mutex_unlock(&vm->lock);
+	if (mainloop_post(vm->loop, reboot_on_loop, vm) < 0)
+		vm_request_end(vm, VM_END_ERROR, "guest reboot: out of memory");
 }
 
 int vm_system_powerdown(struct vm *vm)

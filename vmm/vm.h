@@ -170,6 +170,9 @@ bool vm_is_paused(struct vm *vm);
  * running.  0 or -errno with *err set.
  */
 int vm_system_reset(struct vm *vm, const char *reason, char **err);
+/* Guest re-IPL: stop this CPU, then vm_system_reset() on the loop
+ * thread (vcpu's own thread). */
+void vm_request_reboot(struct vcpu *vcpu);
 /* QMP system_powerdown: SCLP signal quiesce and a POWERDOWN event. */
 int vm_system_powerdown(struct vm *vm);
 /* Report an event to the sink (loop thread only). */

@@ -337,10 +337,15 @@ int s390_handle_validity(struct vcpu *vcpu)
 	return 0;
 }
 
-/* DIAG 0x308 subcodes 3 and 4 (re-IPL).  minivmm ends like QEMU with
- * -no-reboot: the guest asked for a reset, the VMM exits. */
+/* DIAG 0x308 subcodes 3 and 4 (re-IPL): the machine is reset and the
+ * guest loaded again, as QEMU reboots; with -no-reboot minivmm ends
+ * instead (exit status 0, "guest requested a ... reset and re-IPL"). */
 int s390_handle_reset(struct vcpu *vcpu)
 {
+	if (vcpu->vm->reboot_allowed) {
+		vm_request_reboot(vcpu);
+		return 0;
+	}
 	vm_request_end(vcpu->vm, VM_END_RESET,
 		       "guest requested a %s reset and re-IPL (DIAG 0x308)",
 		       (vcpu->run->s390_reset_flags & KVM_S390_RESET_CLEAR) ?
