@@ -14,15 +14,20 @@
 #   lt_hvc=1         a virtio console: write a line to /dev/hvc0
 #   lt_shell=1       no checks: an interactive shell (scripts/demo linux)
 export PATH=/bin
+/bin/busybox --install -s /bin	# every applet (the archive links a few)
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 
 if [ "${lt_shell:-0}" = 1 ]; then
-	echo "minivmm demo: busybox $(busybox | head -n 1 | cut -d' ' -f2) on Linux $(uname -r)"
-	echo "try: cat /proc/cpuinfo; free; poweroff -f"
+	echo "minivmm demo: $(busybox | head -n 1 | cut -d' ' -f1-2) on Linux $(uname -r)"
+	echo "try: cat /proc/cpuinfo; free; insmod /lib/modules/virtio-rng.ko; poweroff -f"
+	# A shell with the console as its controlling terminal (job control,
+	# ^C); /dev/console itself cannot be one.
+	tty=/dev/ttysclp0
+	[ -c $tty ] || tty=/dev/console
 	while :; do
-		setsid -c sh 2>/dev/null || sh
+		setsid -c sh -l <$tty >$tty 2>&1 || sh
 	done
 fi
 
