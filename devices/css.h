@@ -32,6 +32,7 @@
 struct vm;
 struct css;
 struct subchannel;
+struct mig_sections;
 
 #define CSS_VIRTUAL_CSSID	0xfe	/* "fe" in fe.0.XXXX */
 #define CSS_MAX_SUBCHANNELS	256	/* in subchannel set 0 */
@@ -215,6 +216,10 @@ struct css_dev_ops {
 	void (*clear)(void *dev);
 	/* MSCH disabled the subchannel: the device forgets its driver. */
 	void (*disabled)(void *dev);
+	/* Optional: add the device's migration sections (migrate/migrate.h,
+	 * mig_sections_add()) with this instance number; 0 or -ENOMEM. */
+	int (*mig_collect)(void *dev, uint32_t instance,
+			   struct mig_sections *ss);
 };
 
 /* Identification returned by SENSE ID (common I/O device commands). */
@@ -252,6 +257,9 @@ void css_reset(struct css *css);
 /* Hand the css a device collection to destroy first in css_destroy()
  * (joining device threads while guest storage and subchannels exist). */
 void css_own_devices(struct css *css, void (*destroy)(void *), void *devices);
+/* Migration: add the css, every subchannel and the devices behind them
+ * (devices/css-state.c); 0 or -ENOMEM. */
+int css_mig_collect(struct css *css, struct mig_sections *ss);
 /* Parse "fe.0.XXXX" or "XXXX" (hex); -1 on error. */
 int css_parse_devno(const char *s);
 

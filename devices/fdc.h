@@ -79,4 +79,9 @@ enum fdc_phase fdc_reconstruct_phase(uint8_t msr);
 /* phase != fdc_reconstruct_phase(msr): the fdc/phase subsection's needed(). */
 bool fdc_phase_needed(struct fdc *f);
 
+/* Migration section "fdc" with subsection fdc/phase (devices/fdc.c);
+ * dev = struct fdc. */
+struct vms_desc;
+extern const struct vms_desc fdc_vmsd;
+
 #endif

@@ -32,6 +32,7 @@
 
 #include "devices/isa-dma.h"
 #include "devices/portio.h"
+#include "migrate/vmstate.h"
 #include "vmm/error.h"
 #include "vmm/vm.h"
 
@@ -420,3 +421,91 @@ void isa_dma_destroy(struct isa_dma *d)
 	pthread_mutex_destroy(&d->lock);
 	free(d);
 }
+
+/* ---- migration -------------------------------------------------------------
+ *
+ * Section "isa-dma" (instance 0): every channel's base and current address
+ * and count, mode, mask, DRQ and TC bits, the page registers, the command
+ * and request registers and the byte-pointer flip-flop.  The channel
+ * handlers are wiring (not migrated).
+ */
+static const struct vms_field dma_chan_fields[] = {
+	VMS_SCALAR(struct isa_dma_chan, base_addr, VMS_U16, 1),
+	VMS_SCALAR(struct isa_dma_chan, base_count, VMS_U16, 1),
+	VMS_SCALAR(struct isa_dma_chan, cur_addr, VMS_U16, 1),
+	VMS_SCALAR(struct isa_dma_chan, cur_count, VMS_U16, 1),
+	VMS_SCALAR(struct isa_dma_chan, mode, VMS_U8, 1),
+	VMS_SCALAR(struct isa_dma_chan, masked, VMS_BOOL, 1),
+	VMS_SCALAR(struct isa_dma_chan, drq, VMS_BOOL, 1),
+	VMS_SCALAR(struct isa_dma_chan, tc, VMS_BOOL, 1),
+};
+static const struct vms_desc dma_chan_vmsd = {
+	.name = "isa-dma-channel", .version = 1, .min_version = 1,
+	.size = sizeof(struct isa_dma_chan), VMS_FIELDS(dma_chan_fields),
+};
+
+struct isa_dma_state {
+	struct isa_dma_chan ch[ISA_DMA_CHANNELS];
+	uint8_t pages[DMA_NPAGES];
+	uint8_t command, request;
+	bool flipflop;
+};
+
+static int dma_pre_save(void *dev, void *state, char **err)
+{
+	struct isa_dma *d = dev;
+	struct isa_dma_state *s = state;
+
+	(void)err;
+	pthread_mutex_lock(&d->lock);
+	for (unsigned int i = 0; i < ISA_DMA_CHANNELS; i++) {
+		s->ch[i] = d->ch[i];
+		s->ch[i].ready = NULL;
+		s->ch[i].ready_opaque = NULL;
+	}
+	memcpy(s->pages, d->pages, sizeof(s->pages));
+	s->command = d->command;
+	s->request = d->request;
+	s->flipflop = d->flipflop;
+	pthread_mutex_unlock(&d->lock);
+	return 0;
+}
+
+static void dma_commit(void *dev, const void *state)
+{
+	struct isa_dma *d = dev;
+	const struct isa_dma_state *s = state;
+
+	pthread_mutex_lock(&d->lock);
+	for (unsigned int i = 0; i < ISA_DMA_CHANNELS; i++) {
+		struct isa_dma_chan *c = &d->ch[i];
+
+		c->base_addr = s->ch[i].base_addr;
+		c->base_count = s->ch[i].base_count;
+		c->cur_addr = s->ch[i].cur_addr;
+		c->cur_count = s->ch[i].cur_count;
+		c->mode = s->ch[i].mode;
+		c->masked = s->ch[i].masked;
+		c->drq = s->ch[i].drq;
+		c->tc = s->ch[i].tc;
+	}
+	memcpy(d->pages, s->pages, sizeof(d->pages));
+	d->command = s->command;
+	d->request = s->request;
+	d->flipflop = s->flipflop;
+	pthread_mutex_unlock(&d->lock);
+}
+
+static const struct vms_field dma_fields[] = {
+	VMS_STRUCTS(struct isa_dma_state, ch, dma_chan_vmsd, 1),
+	VMS_BUF(struct isa_dma_state, pages, 1),
+	VMS_SCALAR(struct isa_dma_state, command, VMS_U8, 1),
+	VMS_SCALAR(struct isa_dma_state, request, VMS_U8, 1),
+	VMS_SCALAR(struct isa_dma_state, flipflop, VMS_BOOL, 1),
+};
+
+const struct vms_desc isa_dma_vmsd = {
+	.name = "isa-dma", .version = 1, .min_version = 1,
+	.size = sizeof(struct isa_dma_state), VMS_FIELDS(dma_fields),
+	.pre_save = dma_pre_save, .commit = dma_commit,
+};

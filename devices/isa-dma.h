@@ -59,4 +59,8 @@ bool isa_dma_ready(struct isa_dma *d, unsigned int chan);
 size_t isa_dma_transfer(struct isa_dma *d, unsigned int chan, void *buf,
 			size_t len, enum isa_dma_dir dir, bool *tc);
 
+/* Migration section "isa-dma" (devices/isa-dma.c); dev = struct isa_dma. */
+struct vms_desc;
+extern const struct vms_desc isa_dma_vmsd;
+
 #endif

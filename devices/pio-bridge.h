@@ -64,4 +64,8 @@ void pio_bridge_reset(struct pio_bridge *b);
 /* Serve one DIAG 0x0F10: reads gr1-gr4, writes gr2 (and gr3 for QUERY). */
 void pio_bridge_diag(struct pio_bridge *b, struct pio_diag_regs *r);
 
+/* Migration section "pio-bridge" (devices/pio-bridge.c). */
+struct vms_desc;
+extern const struct vms_desc pio_bridge_vmsd;
+
 #endif

@@ -25,6 +25,7 @@
 
 #include "devices/virtio-ccw.h"
 #include "devices/virtio-devices.h"
+#include "migrate/vmstate.h"
 #include "seccomp/seccomp.h"
 #include "vmm/endian.h"
 #include "vmm/error.h"
@@ -82,6 +83,10 @@ struct virtio_blk {
 	pthread_mutex_t wlock;
 	pthread_cond_t wcond;
 	bool kicked, stop;
+	/* Migration (blk_quiesce): held keeps the worker from starting a
+	 * pass over the queue; busy says it is in one. */
+	bool held, busy;
+	pthread_cond_t idle;		/* busy went false */
 	struct vq_elem elem;		/* worker scratch */
 	uint8_t *bounce;
 };
@@ -299,18 +304,93 @@ static void *blk_worker(void *arg)
 	}
 	pthread_mutex_lock(&b->wlock);
 	while (!b->stop) {
-		if (!b->kicked) {
+		if (!b->kicked || b->held) {
 			pthread_cond_wait(&b->wcond, &b->wlock);
 			continue;
 		}
 		b->kicked = false;
+		b->busy = true;
 		pthread_mutex_unlock(&b->wlock);
 		blk_drain(b);
 		pthread_mutex_lock(&b->wlock);
+		b->busy = false;
+		pthread_cond_broadcast(&b->idle);
 	}
 	pthread_mutex_unlock(&b->wlock);
 	return NULL;
 }
+
+/* ---- migration -------------------------------------------------------------
+ *
+ * Every request the worker took from the ring is completed before a save
+ * goes on (blk_quiesce waits for the pass over the queue to end), so no
+ * request is ever in flight in a stream: the ring positions in the
+ * virtio-ccw section say exactly which requests are done.  Buffers made
+ * available but not yet taken stay in the ring; the destination's
+ * transport notifies the queue after the load.  The section itself holds
+ * only configuration the guest has seen (capacity and read-only, through
+ * the configuration space and features): a destination with a different
+ * image is refused.  The image contents are the shared storage's job.
+ */
+static void blk_quiesce(void *dev, bool hold)
+{
+	struct virtio_blk *b = dev;
+
+	pthread_mutex_lock(&b->wlock);
+	b->held = hold;
+	while (hold && b->busy)
+		pthread_cond_wait(&b->idle, &b->wlock);
+	if (!hold)
+		pthread_cond_signal(&b->wcond);
+	pthread_mutex_unlock(&b->wlock);
+}
+
+struct blk_state {
+	uint64_t sectors;
+	bool readonly;
+};
+
+static int blk_pre_save(void *dev, void *state, char **err)
+{
+	struct virtio_blk *b = dev;
+	struct blk_state *s = state;
+
+	(void)err;
+	s->sectors = b->sectors;
+	s->readonly = b->readonly;
+	return 0;
+}
+
+static int blk_post_load(void *dev, void *state, uint32_t version,
+			 const bool *present, char **err)
+{
+	struct virtio_blk *b = dev;
+	const struct blk_state *s = state;
+
+	(void)version;
+	(void)present;
+	if (s->sectors != b->sectors || s->readonly != b->readonly) {
+		error_setf(err, "the stream's disk has %llu sectors%s, this "
+			   "destination's %llu%s (check -drive)",
+			   (unsigned long long)s->sectors,
+			   s->readonly ? " (read-only)" : "",
+			   (unsigned long long)b->sectors,
+			   b->readonly ? " (read-only)" : "");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct vms_field blk_fields[] = {
+	VMS_SCALAR(struct blk_state, sectors, VMS_U64, 1),
+	VMS_SCALAR(struct blk_state, readonly, VMS_BOOL, 1),
+};
+
+const struct vms_desc virtio_blk_vmsd = {
+	.name = "virtio-blk", .version = 1, .min_version = 1,
+	.size = sizeof(struct blk_state), VMS_FIELDS(blk_fields),
+	.pre_save = blk_pre_save, .post_load = blk_post_load,
+};
 
 int virtio_blk_create(struct virtio_blk **out, struct css *css, int devno,
 		      const struct blk_config *cfg, char **err)
@@ -328,6 +408,7 @@ int virtio_blk_create(struct virtio_blk **out, struct css *css, int devno,
 	b->fd = -1;
 	pthread_mutex_init(&b->wlock, NULL);
 	pthread_cond_init(&b->wcond, NULL);
+	pthread_cond_init(&b->idle, NULL);
 	if (!strcmp(cache, "unsafe")) {
 		b->flush_noop = true;
 	} else if (!strcmp(cache, "none") || !strcmp(cache, "directsync") ||
@@ -367,6 +448,8 @@ int virtio_blk_create(struct virtio_blk **out, struct css *css, int devno,
 		.config_size = CFG_SIZE,
 		.get_config = blk_get_config,
 		.notify = blk_notify,
+		.quiesce = blk_quiesce,
+		.vmsd = &virtio_blk_vmsd,
 	};
 	r = virtio_ccw_create(&b->vd, css, devno, &b->ops, b, err);
 	if (r < 0)
@@ -386,6 +469,7 @@ fail:
 	free(b->bounce);
 	pthread_mutex_destroy(&b->wlock);
 	pthread_cond_destroy(&b->wcond);
+	pthread_cond_destroy(&b->idle);
 	free(b);
 	return r;
 }
@@ -404,5 +488,6 @@ void virtio_blk_destroy(struct virtio_blk *b)
 	free(b->bounce);
 	pthread_mutex_destroy(&b->wlock);
 	pthread_cond_destroy(&b->wcond);
+	pthread_cond_destroy(&b->idle);
 	free(b);
 }

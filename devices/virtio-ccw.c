@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "devices/virtio-ccw.h"
+#include "migrate/migrate.h"
 #include "vmm/endian.h"
 #include "vmm/error.h"
 #include "vmm/vm.h"
@@ -614,10 +615,14 @@ static void vccw_disabled(void *dev)
 	vccw_unlock(vd);
 }
 
+static int vccw_mig_collect(void *dev, uint32_t instance,
+			    struct mig_sections *ss);
+
 const struct css_dev_ops virtio_ccw_css_ops = {
 	.name = "virtio-ccw",
 	.ccw = vccw_ccw,
 	.disabled = vccw_disabled,
+	.mig_collect = vccw_mig_collect,
 };
 
 int virtio_ccw_create(struct virtio_ccw_dev **out, struct css *css, int devno,
@@ -661,4 +666,196 @@ void virtio_ccw_destroy(struct virtio_ccw_dev *vd)
 		return;
 	pthread_mutex_destroy(&vd->lock);
 	free(vd);
+}
+
+/* ---- migration -------------------------------------------------------------
+ *
+ * Section "virtio-ccw", one per device, instance = subchannel number: the
+ * revision, device status, negotiated features, classic indicator,
+ * adapter-interruption set-up and the queues (devices/virtqueue.c
+ * virtqueue_vmsd); the device id and queue count are configuration and
+ * must match the destination's.  The configuration-change indicator
+ * (SET_CONF_IND) is the subsection virtio-ccw/conf-ind: sent when the
+ * driver set one on s390-ccw-mini-3, never on -2 and older (compat row in
+ * migrate/machine.c), where a destination without it signals later
+ * configuration changes without the indicator.  `generation` is host-side
+ * (don't migrate).  The device's own section (ops->vmsd) follows.
+ */
+struct vccw_state {
+	uint8_t device_id;		/* configuration: must match */
+	int32_t revision;
+	uint8_t status;
+	uint64_t guest_features;
+	uint64_t ind;
+	bool thinint;
+	uint64_t summary_ind, adapter_ind, ind_bit;
+	uint8_t isc;
+	uint32_t nvq;			/* configuration: ops->num_queues */
+	struct virtqueue vq[VCCW_MAX_QUEUES];
+	uint64_t conf_ind;		/* subsection virtio-ccw/conf-ind */
+};
+
+static int vccw_pre_save(void *dev, void *state, char **err)
+{
+	struct virtio_ccw_dev *vd = dev;
+	struct vccw_state *s = state;
+
+	(void)err;
+	vccw_lock(vd);
+	s->device_id = vd->ops->device_id;
+	s->revision = vd->revision;
+	s->status = vd->status;
+	s->guest_features = vd->guest_features;
+	s->ind = vd->ind;
+	s->conf_ind = vd->conf_ind;
+	s->thinint = vd->thinint;
+	s->summary_ind = vd->summary_ind;
+	s->adapter_ind = vd->adapter_ind;
+	s->ind_bit = vd->ind_bit;
+	s->isc = vd->isc;
+	s->nvq = vd->ops->num_queues;
+	memcpy(s->vq, vd->vq, sizeof(s->vq));
+	vccw_unlock(vd);
+	return 0;
+}
+
+static int vccw_post_load(void *dev, void *state, uint32_t version,
+			  const bool *present, char **err)
+{
+	struct virtio_ccw_dev *vd = dev;
+	struct vccw_state *s = state;
+
+	(void)version;
+	(void)present;
+	if (s->device_id != vd->ops->device_id || s->nvq != vd->ops->num_queues) {
+		error_setf(err, "the stream has virtio device id %u with %u "
+			   "queues, this destination %s (id %u, %u queues)",
+			   s->device_id, s->nvq, vd->ops->name,
+			   vd->ops->device_id, vd->ops->num_queues);
+		return -EINVAL;
+	}
+	/* Spec 4.3.2.1: revisions this transport knows; -1 = not fixed. */
+	if (s->revision < -1 || s->revision > VCCW_MAX_REVISION || s->isc > 7) {
+		error_setf(err, "revision %d or ISC %u out of range",
+			   s->revision, s->isc);
+		return -EINVAL;
+	}
+	uint64_t f = vd->ops->features |
+		     (s->revision >= 1 ? VIRTIO_F_VERSION_1 : 0);
+	if (s->guest_features & ~f) {
+		error_setf(err, "negotiated features %#llx not offered by %s "
+			   "here (%#llx)", (unsigned long long)s->guest_features,
+			   vd->ops->name, (unsigned long long)f);
+		return -EINVAL;
+	}
+	for (unsigned int q = 0; q < s->nvq; q++) {
+		struct virtqueue *vq = &s->vq[q];
+
+		vq->signalled_valid = false;
+		if (!vq->ready && !vq->num)
+			continue;
+		if (vq->num > vd->ops->queue_max || !vq_valid(vd->vm, vq) ||
+		    (vq->packed && (vq->last_avail >= vq->num ||
+				    vq->used_idx >= vq->num))) {
+			error_setf(err, "queue %u (size %u, ring at %#llx) is "
+				   "not a valid queue here", q, vq->num,
+				   (unsigned long long)vq->desc);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void vccw_commit(void *dev, const void *state)
+{
+	struct virtio_ccw_dev *vd = dev;
+	const struct vccw_state *s = state;
+	bool kick;
+
+	vccw_lock(vd);
+	vd->revision = s->revision;
+	vd->status = s->status;
+	vd->guest_features = s->guest_features;
+	vd->ind = s->ind;
+	vd->conf_ind = s->conf_ind;
+	vd->thinint = s->thinint;
+	vd->summary_ind = s->summary_ind;
+	vd->adapter_ind = s->adapter_ind;
+	vd->ind_bit = s->ind_bit;
+	vd->isc = s->isc;
+	memcpy(vd->vq, s->vq, sizeof(vd->vq));
+	kick = (vd->status & VIRTIO_STATUS_DRIVER_OK) &&
+	       !(vd->status & VIRTIO_STATUS_NEEDS_RESET);
+	vccw_unlock(vd);
+	/* Buffers the driver made available before the save and did not
+	 * notify again (event index): let the device look at every queue. */
+	for (unsigned int q = 0; kick && vd->ops->notify && q < s->nvq; q++)
+		if (s->vq[q].ready)
+			vd->ops->notify(vd->dev, q);
+}
+
+static void vccw_quiesce(void *dev, bool hold)
+{
+	struct virtio_ccw_dev *vd = dev;
+
+	if (vd->ops->quiesce)
+		vd->ops->quiesce(vd->dev, hold);
+}
+
+static bool conf_ind_needed(void *dev, const void *state)
+{
+	(void)dev;
+	return ((const struct vccw_state *)state)->conf_ind != 0;
+}
+
+static const struct vms_field vccw_fields[] = {
+	VMS_SCALAR(struct vccw_state, device_id, VMS_U8, 1),
+	VMS_SCALAR(struct vccw_state, revision, VMS_I32, 1),
+	VMS_SCALAR(struct vccw_state, status, VMS_U8, 1),
+	VMS_SCALAR(struct vccw_state, guest_features, VMS_U64, 1),
+	VMS_SCALAR(struct vccw_state, ind, VMS_U64, 1),
+	VMS_SCALAR(struct vccw_state, thinint, VMS_BOOL, 1),
+	VMS_SCALAR(struct vccw_state, summary_ind, VMS_U64, 1),
+	VMS_SCALAR(struct vccw_state, adapter_ind, VMS_U64, 1),
+	VMS_SCALAR(struct vccw_state, ind_bit, VMS_U64, 1),
+	VMS_SCALAR(struct vccw_state, isc, VMS_U8, 1),
+	VMS_SCALAR(struct vccw_state, nvq, VMS_U32, 1),
+	VMS_VSTRUCTS(struct vccw_state, vq, virtqueue_vmsd, nvq, 1),
+};
+
+static const struct vms_field vccw_conf_ind_fields[] = {
+	VMS_SCALAR(struct vccw_state, conf_ind, VMS_U64, 1),
+};
+static const struct vms_desc vccw_conf_ind_vmsd = {
+	.name = "virtio-ccw/conf-ind", .version = 1, .min_version = 1,
+	.size = sizeof(struct vccw_state), VMS_FIELDS(vccw_conf_ind_fields),
+};
+
+static const struct vms_subsection vccw_subs[] = {
+	{
+		.name = "virtio-ccw/conf-ind", .desc = &vccw_conf_ind_vmsd,
+		.policy_prop = "migrate-conf-ind",
+		.policy_default = VMS_WHEN_NEEDED,
+		.needed = conf_ind_needed,
+		.needed_doc = "the driver set a configuration indicator (SET_CONF_IND)",
+	},
+};
+
+const struct vms_desc virtio_ccw_vmsd = {
+	.name = "virtio-ccw", .version = 1, .min_version = 1,
+	.size = sizeof(struct vccw_state), VMS_FIELDS(vccw_fields),
+	VMS_SUBS(vccw_subs),
+	.pre_save = vccw_pre_save, .post_load = vccw_post_load,
+	.commit = vccw_commit, .quiesce = vccw_quiesce,
+};
+
+static int vccw_mig_collect(void *dev, uint32_t instance,
+			    struct mig_sections *ss)
+{
+	struct virtio_ccw_dev *vd = dev;
+	int rc = mig_sections_add(ss, &virtio_ccw_vmsd, instance, vd);
+
+	if (!rc && vd->ops->vmsd)
+		rc = mig_sections_add(ss, vd->ops->vmsd, instance, vd->dev);
+	return rc;
 }

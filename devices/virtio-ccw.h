@@ -24,6 +24,7 @@
 
 struct vm;
 struct virtio_ccw_dev;
+struct vms_desc;
 
 #define VIRTIO_CCW_CU_TYPE	0x3832
 #define VCCW_MAX_QUEUES		8
@@ -65,11 +66,22 @@ struct virtio_dev_ops {
 	void (*reset)(void *dev);
 	/* DRIVER_OK was set; transport lock held. */
 	void (*driver_ok)(void *dev);
+	/* Optional, migration: hold (true) / release (false) the device's
+	 * own threads so they neither touch guest storage nor the queues
+	 * while a save runs; a request in flight completes first.  Transport
+	 * lock NOT held. */
+	void (*quiesce)(void *dev, bool hold);
+	/* Optional, migration: the device's own section (its guest-visible
+	 * state beyond the transport's), saved after the transport's with the
+	 * same instance number; its dev is the device (the ops' dev). */
+	const struct vms_desc *vmsd;
 };
 
 int virtio_ccw_create(struct virtio_ccw_dev **out, struct css *css, int devno,
 		      const struct virtio_dev_ops *ops, void *dev, char **err);
 void virtio_ccw_destroy(struct virtio_ccw_dev *vd);
+/* The transport's migration section (devices/virtio-ccw.c). */
+extern const struct vms_desc virtio_ccw_vmsd;
 
 /* DIAG 0x500 subcode 3: notify queue `queue` of the device on subchannel
  * schid.  Returns the new host cookie (>= 0) or -EINVAL. */

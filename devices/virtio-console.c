@@ -42,7 +42,10 @@ struct virtio_console {
 	pthread_mutex_t ilock;
 	pthread_cond_t icond;		/* receive buffers may have arrived */
 	bool rx_kicked, stop;
-	uint8_t pending[CON_CHUNK];	/* input not yet delivered */
+	atomic_bool held;		/* migration: deliver nothing (con_quiesce) */
+	/* Input read from the chardev but not delivered yet: host-side, like
+	 * bytes still in the socket (not migrated). */
+	uint8_t pending[CON_CHUNK];
 	size_t npending;
 	struct vq_elem rx_elem, tx_elem;	/* scratch */
 };
@@ -134,6 +137,10 @@ static bool con_deliver(struct virtio_console *c)
 	int r = 1;
 
 	vccw_lock(vd);
+	if (atomic_load(&c->held)) {
+		vccw_unlock(vd);
+		return false;	/* con_quiesce kicks when it lets go */
+	}
 	while (c->npending && (r = vccw_pop(vd, CON_RX, &c->rx_elem)) > 0) {
 		int64_t n = vq_elem_write(vccw_vm(vd), &c->rx_elem, 0, c->pending,
 					  c->npending);
@@ -239,6 +246,20 @@ static void con_driver_ok(void *dev)
 	pthread_mutex_unlock(&c->ilock);
 }
 
+/* Migration: while held, the input thread does not write into receive
+ * buffers.  A delivery checks `held` under the transport lock, so taking
+ * the lock once after setting it waits out a delivery in progress. */
+static void con_quiesce(void *dev, bool hold)
+{
+	struct virtio_console *c = dev;
+
+	atomic_store(&c->held, hold);
+	vccw_lock(c->vd);
+	vccw_unlock(c->vd);
+	if (!hold)
+		con_driver_ok(c);	/* wake the thread: deliver what waits */
+}
+
 static const struct virtio_dev_ops console_ops = {
 	.name = "virtio-console",
 	.device_id = VIRTIO_ID_CONSOLE,
@@ -249,6 +270,7 @@ static const struct virtio_dev_ops console_ops = {
 	.config_size = 0,
 	.notify = con_notify,
 	.driver_ok = con_driver_ok,
+	.quiesce = con_quiesce,
 };
 
 int virtio_console_create(struct virtio_console **out, struct css *css,
@@ -264,6 +286,7 @@ int virtio_console_create(struct virtio_console **out, struct css *css,
 	}
 	c->chr = *chr;
 	atomic_init(&c->conn_fd, -1);
+	atomic_init(&c->held, false);
 	/* A socket chardev (not a terminal or file) must not block output. */
 	if (chr->in_fd >= 0 && chr->in_fd == chr->out_fd && chr->in_fd > 2)
 		set_nonblock(chr->in_fd);

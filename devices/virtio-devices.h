@@ -30,6 +30,9 @@ struct blk_config {
 int virtio_blk_create(struct virtio_blk **out, struct css *css, int devno,
 		      const struct blk_config *cfg, char **err);
 void virtio_blk_destroy(struct virtio_blk *blk);
+/* Its migration section (configuration checks; devices/virtio-blk.c). */
+struct vms_desc;
+extern const struct vms_desc virtio_blk_vmsd;
 
 /* A console port on a chardev: a file descriptor pair (in_fd < 0: no
  * input), or with listen_fd >= 0 a listening stream socket whose

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "devices/virtqueue.h"
+#include "migrate/vmstate.h"
 #include "vmm/endian.h"
 #include "vmm/vm.h"
 
@@ -448,3 +449,26 @@ int64_t vq_elem_write(struct vm *vm, const struct vq_elem *e, uint64_t off,
 {
 	return elem_copy(vm, e, true, off, (void *)buf, len);
 }
+
+/* ---- migration ------------------------------------------------------------ */
+
+static const struct vms_field virtqueue_fields[] = {
+	VMS_SCALAR(struct virtqueue, desc, VMS_U64, 1),
+	VMS_SCALAR(struct virtqueue, avail, VMS_U64, 1),
+	VMS_SCALAR(struct virtqueue, used, VMS_U64, 1),
+	VMS_SCALAR(struct virtqueue, num, VMS_U16, 1),
+	VMS_SCALAR(struct virtqueue, ready, VMS_BOOL, 1),
+	VMS_SCALAR(struct virtqueue, le, VMS_BOOL, 1),
+	VMS_SCALAR(struct virtqueue, packed, VMS_BOOL, 1),
+	VMS_SCALAR(struct virtqueue, event_idx, VMS_BOOL, 1),
+	VMS_SCALAR(struct virtqueue, indirect, VMS_BOOL, 1),
+	VMS_SCALAR(struct virtqueue, last_avail, VMS_U16, 1),
+	VMS_SCALAR(struct virtqueue, used_idx, VMS_U16, 1),
+	VMS_SCALAR(struct virtqueue, avail_wrap, VMS_BOOL, 1),
+	VMS_SCALAR(struct virtqueue, used_wrap, VMS_BOOL, 1),
+};
+
+const struct vms_desc virtqueue_vmsd = {
+	.name = "virtqueue", .version = 1, .min_version = 1,
+	.size = sizeof(struct virtqueue), VMS_FIELDS(virtqueue_fields),
+};

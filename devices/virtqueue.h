@@ -94,4 +94,12 @@ int64_t vq_elem_read(struct vm *vm, const struct vq_elem *e, uint64_t off,
 int64_t vq_elem_write(struct vm *vm, const struct vq_elem *e, uint64_t off,
 		      const void *buf, uint64_t len);
 
+/* Migration: the guest-visible members of struct virtqueue (addresses,
+ * size, ready, byte order and negotiated ring features, ring positions,
+ * wrap counters); signalled_used/signalled_valid are host-side
+ * notification bookkeeping: not migrated, a restored queue starts with
+ * signalled_valid false (at worst one extra interruption). */
+struct vms_desc;
+extern const struct vms_desc virtqueue_vmsd;
+
 #endif

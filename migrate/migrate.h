@@ -58,6 +58,7 @@ extern const unsigned int mig_n_all_descs;
 /* Descriptions defined next to their state (the files named). */
 extern const struct vms_desc cpu_vmsd, tod_vmsd, flic_vmsd;	/* cpu-state.c */
 extern const struct vms_desc sclp_vmsd;				/* arch/s390x/sclp.c */
+extern const struct vms_desc css_vmsd, subchannel_vmsd;	/* devices/css-state.c */
 
 /* ---- Schema ------------------------------------------------------- */
 

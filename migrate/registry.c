@@ -4,8 +4,12 @@
  *
  * The order of migrate_collect() is the order of the stream and of the
  * commit on the destination: the TOD clock first (the CPU timers are
- * relative to it), then the floating interruptions, the CPUs, the SCLP,
- * the channel subsystem and the devices behind it.
+ * relative to it); the port-I/O devices (ISA DMA, fdc, then the DIAG
+ * bridge: the fdc restores its IRQ line while the bridge still has no
+ * line enabled, so no interruption is made) before the floating
+ * interruptions, which replace whatever is pending; then the CPUs, the
+ * SCLP, the channel subsystem, its subchannels and the devices behind
+ * them (virtio-ccw transport, then the virtio device).
  *
  * Adding a device: define its vms_desc next to its state struct, list it
  * in mig_all_descs[] (the schema dump, the table tests and the released
@@ -16,6 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/css.h"
+#include "devices/fdc-setup.h"
+#include "devices/isa-dma.h"
+#include "devices/pio-bridge.h"
+#include "devices/virtio-ccw.h"
+#include "devices/virtio-devices.h"
 #include "migrate/migrate.h"
 #include "vmm/error.h"
 #include "vmm/vm.h"
@@ -25,6 +35,13 @@ const struct vms_desc *const mig_all_descs[] = {
 	&flic_vmsd,
 	&cpu_vmsd,
 	&sclp_vmsd,
+	&isa_dma_vmsd,
+	&fdc_vmsd,
+	&pio_bridge_vmsd,
+	&css_vmsd,
+	&subchannel_vmsd,
+	&virtio_ccw_vmsd,
+	&virtio_blk_vmsd,
 };
 const unsigned int mig_n_all_descs = VMS_ARRAY_SIZE(mig_all_descs);
 
@@ -82,12 +99,20 @@ int migrate_collect(struct vm *vm, struct mig_sections *out, char **err)
 		return -EINVAL;
 	}
 	rc |= mig_sections_add(out, &tod_vmsd, 0, vm);
+	if (vm->floppy) {
+		rc |= mig_sections_add(out, &isa_dma_vmsd, 0, vm->floppy->dma);
+		rc |= mig_sections_add(out, &fdc_vmsd, 0, vm->floppy->fdc);
+	}
+	if (vm->pio_bridge)
+		rc |= mig_sections_add(out, &pio_bridge_vmsd, 0, vm->pio_bridge);
 	rc |= mig_sections_add(out, &flic_vmsd, 0, vm);
 	for (unsigned int i = 0; i < vm->ncpus; i++)
 		rc |= mig_sections_add(out, &cpu_vmsd, vm->vcpus[i]->id,
 				       vm->vcpus[i]);
 	if (vm->sclp)
 		rc |= mig_sections_add(out, &sclp_vmsd, 0, vm->sclp);
+	if (vm->css)
+		rc |= css_mig_collect(vm->css, out);
 	if (rc) {
 		mig_sections_free(out);
 		error_setf(err, "out of memory");

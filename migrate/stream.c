@@ -314,6 +314,7 @@ int migrate_save(struct vm *vm, int fd, struct vms_buf *mem,
 	struct mig_stats local = { 0 };
 	uint8_t pre[12], end[12], trailer[TRAILER_LEN];
 	void *state = NULL;
+	bool held = false;
 	int rc;
 
 	if (!st)
@@ -342,6 +343,12 @@ int migrate_save(struct vm *vm, int fd, struct vms_buf *mem,
 		goto out;
 	}
 	XXH3_64bits_reset(o.whole);
+	/* Device threads hold still from the first RAM page to the last
+	 * section, so RAM and device state describe the same moment. */
+	for (unsigned int i = 0; i < ss.n; i++)
+		if (ss.s[i].desc->quiesce)
+			ss.s[i].desc->quiesce(ss.s[i].dev, true);
+	held = true;
 
 	memcpy(pre, MIG_MAGIC, 8);
 	be32_st(pre + 8, MIG_FORMAT_VERSION);
@@ -395,6 +402,9 @@ int migrate_save(struct vm *vm, int fd, struct vms_buf *mem,
 			   strerror(-rc));
 	st->bytes = o.off;
 out:
+	for (unsigned int i = ss.n; held && i-- > 0;)
+		if (ss.s[i].desc->quiesce)
+			ss.s[i].desc->quiesce(ss.s[i].dev, false);
 	free(state);
 	free(o.stage);
 	if (o.whole)

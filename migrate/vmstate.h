@@ -47,7 +47,9 @@
  *         zero and post_load(dev, shadow, version, present) reconstructs
  *         or validates them (no side effects, may fail);
  *   commit(dev, shadow) applies it, only after the whole stream was read
- *         and validated (cannot fail).
+ *         and validated (cannot fail);
+ *   quiesce(dev, hold) (optional) stops device threads from touching guest
+ *         storage for the duration of a save.
  */
 #ifndef MINIVMM_VMSTATE_H
 #define MINIVMM_VMSTATE_H
@@ -134,6 +136,14 @@ struct vms_desc {
 			 const bool *present, char **err);
 	/* Shadow -> live device; cannot fail. */
 	void (*commit)(void *dev, const void *state);
+	/*
+	 * Optional: hold (true) or release (false) the device's own threads
+	 * so that they neither touch guest storage nor change the state while
+	 * a save runs (vCPUs are already paused; a device thread with a
+	 * request in flight finishes it first).  migrate_save() holds every
+	 * section before the first RAM page and releases them at the end.
+	 */
+	void (*quiesce)(void *dev, bool hold);
 };
 
 #define VMS_FIELDS(a)	.fields = (a), .nfields = VMS_ARRAY_SIZE(a)
