@@ -37,6 +37,7 @@ static const struct insn_table *const all_tables[] = {
 	&insn_table_storage,
 	&insn_table_fp,
 	&insn_table_sys,
+	&insn_table_dat,
 };
 
 /* Filled once, read-only afterwards. */

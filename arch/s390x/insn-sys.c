@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arch/s390x/dat.h"
 #include "arch/s390x/softcpu.h"
 
 /*
@@ -24,6 +25,7 @@ const uint64_t soft_facilities[4] = {
 	FAC(0) |	/* N3 instructions */
 	FAC(1) |	/* z/Architecture installed */
 	FAC(2) |	/* z/Architecture active */
+	FAC(3) |	/* DAT enhancement 1: IDTE, CSPG (dat.c) */
 	FAC(7) |	/* STFLE */
 	FAC(18) |	/* long displacement */
 	FAC(19) |	/* long displacement, high performance */
@@ -508,29 +510,8 @@ static void op_mvcos(struct s390_cpu *cpu, uint64_t insn)
 		cpu->cc = 3;
 	}
 
-	/* Storage access in an address space or with a key other than the
-	 * PSW's is DAT's (arch/s390x/dat.c); until it offers that, such a
-	 * move stops the VM loudly instead of using the wrong space. */
-	unsigned psw_key = (unsigned)((cpu->psw_mask & PSW_MASK_KEY) >> PSW_SHIFT_KEY);
-	unsigned psw_as = (unsigned)((cpu->psw_mask & PSW_MASK_ASC) >> PSW_SHIFT_ASC);
-	if (o1.key != psw_key || o2.key != psw_key || o1.as != psw_as ||
-	    o2.as != psw_as) {
-		vm_request_end(cpu->vcpu->vm, VM_END_CHECKSTOP,
-			       "CPU %u: MVCOS with operand-access controls "
-			       "(as %u/%u, key %u/%u) other than the PSW's is "
-			       "not implemented yet", cpu->vcpu->id, o1.as,
-			       o2.as, o1.key, o2.key);
-		struct kvm_run *run = cpu->vcpu->run;
-		run->exit_reason = KVM_EXIT_S390_SIEIC;
-		run->s390_sieic.icptcode = ICPT_VALIDITY;
-		cpu->psw_addr = cpu->insn_addr;
-		cpu->exit_pending = true;
-		longjmp(cpu->jmp, 1);
-	}
-	uint8_t buf[4096];
-	cpu_check_range(cpu, a1, len, ACC_STORE);
-	cpu_ld_bytes(cpu, a2, buf, len);
-	cpu_st_bytes(cpu, a1, buf, len);
+	/* Each operand in its own address space and with its own key. */
+	dat_move(cpu, a1, o1.as, o1.key, a2, o2.as, o2.key, len);
 }
 
 /* ---- Storage keys ------------------------------------------------- */
@@ -588,23 +569,32 @@ static void op_tprot(struct s390_cpu *cpu, uint64_t insn)
 	uint64_t a = cpu_ea(cpu, 0, F_SS_B1(insn), F_SS_D1(insn));
 	unsigned key = (unsigned)(cpu_ea(cpu, 0, F_SS_B2(insn), F_SS_D2(insn)) >> 4) & 0xf;
 
-	if (cpu->psw_mask & PSW_MASK_DAT)
-		cpu_ptr(cpu, a, 1, ACC_FETCH);	/* reports the DAT limitation */
-	uint64_t abs = (uint64_t)(cpu_real_ptr(cpu, a, 1, false) - cpu->mem);
+	uint64_t real = a;
+	bool dat_prot = false;
+
+	/* DAT on: no translation available is cc 3; a DAT-protected page
+	 * can at most be fetched (dat.c). */
+	if ((cpu->psw_mask & PSW_MASK_DAT) && !dat_tprot(cpu, a, &real, &dat_prot)) {
+		cpu->cc = 3;
+		return;
+	}
+	uint64_t abs = (uint64_t)(cpu_real_ptr(cpu, real, 1, false) - cpu->mem);
 	uint8_t k = cpu->svm->skeys[abs >> 12];
 
 	if (key == 0 || (k >> 4) == key)
-		cpu->cc = 0;
+		cpu->cc = dat_prot ? 1 : 0;
 	else if (!(k & 0x08))
 		cpu->cc = 1;
 	else
 		cpu->cc = 2;
 }
 
+/* PURGE TLB: this CPU's entries only (dat.c has the broadcast purges). */
 static void op_ptlb(struct s390_cpu *cpu, uint64_t insn)
 {
 	(void)insn;
-	cpu_require_supervisor(cpu);	/* no TLB without DAT */
+	cpu_require_supervisor(cpu);
+	cpu_tlb_flush(cpu);
 }
 
 /* ---- Interlocked updates (PoP "COMPARE AND SWAP", "LOAD AND ADD") -- */

@@ -10,11 +10,13 @@
  * forwards to userspace leaves run() as the same kvm_run exit.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "arch/s390x/dat.h"
 #include "arch/s390x/softcpu.h"
 
 /* Seconds from the TOD epoch (1900-01-01) to the Unix epoch. */
@@ -71,23 +73,6 @@ static inline uint64_t real_to_abs(uint32_t prefix, uint64_t a)
 	return a;
 }
 
-/* DAT is not part of this CPU yet: a guest that enables it is stopped
- * with a clear message instead of running with wrong translations. */
-static _Noreturn void cpu_dat_unsupported(struct s390_cpu *cpu)
-{
-	vm_request_end(cpu->vcpu->vm, VM_END_CHECKSTOP,
-		       "CPU %u enabled DAT (PSW %016llx %016llx): dynamic address "
-		       "translation is not implemented by the software CPU yet",
-		       cpu->vcpu->id, (unsigned long long)cpu_get_psw_mask(cpu),
-		       (unsigned long long)cpu->insn_addr);
-	struct kvm_run *run = cpu->vcpu->run;
-	run->exit_reason = KVM_EXIT_S390_SIEIC;
-	run->s390_sieic.icptcode = ICPT_VALIDITY;
-	cpu->psw_addr = cpu->insn_addr;
-	cpu->exit_pending = true;
-	longjmp(cpu->jmp, 1);
-}
-
 static inline void mark_dirty(struct soft_vm *svm, uint64_t abs)
 {
 	uint64_t frame = abs >> 12;
@@ -117,6 +102,8 @@ void cpu_tlb_flush(struct s390_cpu *cpu)
 		for (int i = 0; i < SOFT_TLB_SIZE; i++)
 			cpu->tlb[a][i].tag = SOFT_TLB_INVALID;
 	cpu->tlb_gen = atomic_load_explicit(&cpu->svm->tlb_gen, memory_order_acquire);
+	cpu->tlb_cr0 = cpu->cr[0];
+	atomic_store_explicit(&cpu->tlb_ack, cpu->tlb_gen, memory_order_release);
 }
 
 void soft_tlb_flush_all(struct soft_vm *svm)
@@ -128,41 +115,103 @@ void soft_tlb_flush_all(struct soft_vm *svm)
 }
 
 /*
- * The full path of every storage reference: prefixing, bounds, low-address
- * and key-controlled protection, reference/change bits, dirty tracking.
- * A page that passed every check with its bits already set is entered in
- * the TLB, so the next reference to it skips all of this; whatever could
- * change the outcome (PSW key or DAT, prefix, CR0, storage keys, clearing
- * the dirty log) flushes the TLB.
+ * IPTE, IDTE and CSP purge the TLBs of all CPUs, and the PoP has the
+ * instruction complete only when no CPU can still use a cleared entry
+ * ("the operation is not completed ... until all TLB entries ... have
+ * been cleared" and storage accesses using them are done).  A CPU here
+ * drops its entries at its next instruction boundary (attention), so the
+ * issuer waits until each other CPU has either flushed for this purge
+ * (tlb_ack) or is not executing instructions at all (stopped, in the
+ * wait state, or out in userspace: it flushes before its next
+ * instruction).  The executing flag and the attention flag form a
+ * store-then-load handshake on both sides, hence the seq_cst fences.
+ * While waiting, the issuer keeps flushing for purges of other CPUs, so
+ * two CPUs purging at once do not wait for each other forever.
  */
-uint8_t *cpu_ptr_slow(struct s390_cpu *cpu, uint64_t addr, unsigned len,
-		      enum cpu_access acc)
+void soft_tlb_purge_sync(struct s390_cpu *cpu)
 {
+	struct soft_vm *svm = cpu->svm;
+	uint64_t gen = atomic_fetch_add_explicit(&svm->tlb_gen, 1,
+						 memory_order_seq_cst) + 1;
+
+	for (unsigned int i = 0; i < VM_MAX_CPUS; i++)
+		if (svm->cpus[i])
+			cpu_attention(svm->cpus[i]);
+	atomic_thread_fence(memory_order_seq_cst);
+	cpu_tlb_flush(cpu);
+	for (unsigned int i = 0; i < VM_MAX_CPUS; i++) {
+		struct s390_cpu *t = svm->cpus[i];
+
+		if (!t || t == cpu)
+			continue;
+		while (atomic_load_explicit(&t->executing, memory_order_seq_cst) &&
+		       atomic_load_explicit(&t->tlb_ack, memory_order_acquire) < gen) {
+			if (cpu->tlb_gen != atomic_load_explicit(&svm->tlb_gen,
+								 memory_order_acquire))
+				cpu_tlb_flush(cpu);
+			sched_yield();
+		}
+	}
+}
+
+/* Mark this CPU as (not) executing instructions (soft_tlb_purge_sync). */
+static void cpu_set_executing(struct s390_cpu *cpu, bool on)
+{
+	atomic_store_explicit(&cpu->executing, on, memory_order_seq_cst);
+	if (on) {
+		atomic_thread_fence(memory_order_seq_cst);
+		/* A purge issued while this CPU was not executing. */
+		if (cpu->tlb_gen != atomic_load_explicit(&cpu->svm->tlb_gen,
+							 memory_order_acquire))
+			cpu_attention(cpu);
+	}
+}
+
+/*
+ * The full path of every storage reference: DAT, prefixing, bounds,
+ * low-address and key-controlled protection, reference/change bits, dirty
+ * tracking.  A page that passed every check with its bits already set is
+ * entered in the TLB under tag_bits (its address space), so the next
+ * reference to it skips all of this; whatever could change the outcome
+ * (PSW key, prefix, CR0, storage keys, clearing the dirty log, the purge
+ * instructions) flushes the TLB.  `as` is the address space (PSW_ASC_*)
+ * when DAT is on, `key` the access key; cache false for an access whose
+ * key is not the PSW key.
+ */
+static uint8_t *access_slow(struct s390_cpu *cpu, uint64_t addr, unsigned len,
+			    enum cpu_access acc, unsigned int as,
+			    unsigned int access_key, uint64_t tag_bits, bool cache)
+{
+	bool dat = cpu->psw_mask & PSW_MASK_DAT;
+
 	/* An exception while fetching an instruction has ILC 0. */
 	if (acc == ACC_IFETCH)
 		cpu->ilen = 0;
-	if (__builtin_expect(cpu->psw_mask & PSW_MASK_DAT, 0))
-		cpu_dat_unsupported(cpu);
 
+	/* Low-address protection applies to the logical address, but not to
+	 * a virtual address of a private space (PoP "Low-Address
+	 * Protection"); it takes precedence over DAT exceptions. */
 	bool lap = acc == ACC_STORE && (cpu->cr[0] & CR0_LOW_ADDR_PROT) &&
-		   (addr < 8192);
+		   (addr < 8192) && !(dat && (dat_asce(cpu, as) & ASCE_PRIVATE));
 	if (lap && low_addr_protected(addr))
-		cpu_pgm_trans(cpu, PGM_PROTECTION, addr & ~0xfffULL, 0);
+		cpu_pgm_trans(cpu, PGM_PROTECTION,
+			      (addr & ~0xfffULL) | (dat ? as : 0), 0);
 
-	uint64_t abs = real_to_abs(cpu->prefix, addr);
+	uint64_t real = dat ? dat_translate(cpu, addr, as, acc) : addr;
+	uint64_t abs = real_to_abs(cpu->prefix, real);
 	if (abs >= cpu->mem_size || len > cpu->mem_size - abs)
 		cpu_pgm(cpu, PGM_ADDRESSING);
 
 	struct soft_vm *svm = cpu->svm;
 	uint8_t *key = &svm->skeys[abs >> 12];
 	uint8_t k = *key;
-	unsigned psw_key = (cpu->psw_mask & PSW_MASK_KEY) >> PSW_SHIFT_KEY;
 
 	/* Key-controlled protection: access key 0 matches everything; a
 	 * mismatch prevents stores, and fetches from fetch-protected pages. */
-	if (psw_key && (k >> 4) != psw_key &&
+	if (access_key && (k >> 4) != access_key &&
 	    (acc == ACC_STORE || (k & SKEY_F)))
-		cpu_pgm_trans(cpu, PGM_PROTECTION, addr & ~0xfffULL, 0);
+		cpu_pgm_trans(cpu, PGM_PROTECTION,
+			      (addr & ~0xfffULL) | (dat ? as : 0), 0);
 
 	uint8_t want = acc == ACC_STORE ? (SKEY_R | SKEY_C) : SKEY_R;
 	if ((k & want) != want)
@@ -172,15 +221,40 @@ uint8_t *cpu_ptr_slow(struct s390_cpu *cpu, uint64_t addr, unsigned len,
 
 	/* Cache the page unless low-address protection makes part of it
 	 * special, or the TLB is being flushed by another thread. */
-	if (!lap && cpu->tlb_gen == atomic_load_explicit(&svm->tlb_gen,
-							 memory_order_acquire)) {
+	if (cache && !lap && cpu->tlb_gen == atomic_load_explicit(&svm->tlb_gen,
+								  memory_order_acquire)) {
 		struct soft_tlb_entry *e =
 			&cpu->tlb[acc][(addr >> 12) & (SOFT_TLB_SIZE - 1)];
-		e->tag = addr & ~0xfffULL;
+		e->tag = (addr & ~0xfffULL) | tag_bits;
 		e->addend = (uintptr_t)(cpu->mem + (abs & ~0xfffULL)) -
 			    (uintptr_t)(addr & ~0xfffULL);
 	}
 	return cpu->mem + abs;
+}
+
+uint8_t *cpu_ptr_slow(struct s390_cpu *cpu, uint64_t addr, unsigned len,
+		      enum cpu_access acc)
+{
+	return access_slow(cpu, addr, len, acc, dat_access_space(cpu, acc),
+			   (unsigned)((cpu->psw_mask & PSW_MASK_KEY) >> PSW_SHIFT_KEY),
+			   cpu->tlb_space[acc], true);
+}
+
+uint8_t *cpu_ptr_as(struct s390_cpu *cpu, uint64_t addr, unsigned len,
+		    enum cpu_access acc, unsigned int as, unsigned int key)
+{
+	bool dat = cpu->psw_mask & PSW_MASK_DAT;
+	bool psw_key = key == (cpu->psw_mask & PSW_MASK_KEY) >> PSW_SHIFT_KEY;
+	uint64_t tag_bits = dat ? dat_space_tag(cpu, dat_asce(cpu, as)) : 0;
+	const struct soft_tlb_entry *e =
+		&cpu->tlb[acc][(addr >> 12) & (SOFT_TLB_SIZE - 1)];
+
+	/* Entries are formed with the PSW key: only such an access may use
+	 * (and make) them. */
+	if (psw_key && e->tag == ((addr & ~0xfffULL) | tag_bits) &&
+	    (addr & 0xfff) + len <= 4096)
+		return (uint8_t *)(uintptr_t)(addr + e->addend);
+	return access_slow(cpu, addr, len, acc, as, key, tag_bits, psw_key);
 }
 
 uint64_t cpu_abs(struct s390_cpu *cpu, uint64_t addr, enum cpu_access acc)
@@ -245,6 +319,16 @@ static inline bool in_page(uint64_t addr, unsigned len)
 	return (addr & 0xfff) + len <= 4096;
 }
 
+uint8_t *cpu_abs_ptr(struct s390_cpu *cpu, uint64_t abs, unsigned len,
+		     bool store)
+{
+	if (store) {
+		mark_dirty(cpu->svm, abs);
+		mark_dirty(cpu->svm, abs + len - 1);
+	}
+	return cpu->mem + abs;
+}
+
 uint8_t *cpu_real_ptr(struct s390_cpu *cpu, uint64_t real, unsigned len,
 		      bool store)
 {
@@ -286,9 +370,14 @@ static _Noreturn void cpu_checkstop(struct s390_cpu *cpu, const char *why)
 
 void cpu_load_psw(struct s390_cpu *cpu, uint64_t mask, uint64_t addr)
 {
-	if ((cpu->psw_mask ^ mask) & (PSW_MASK_KEY | PSW_MASK_DAT | PSW_MASK_ASC))
+	uint64_t changed = cpu->psw_mask ^ mask;
+
+	if (changed & PSW_MASK_KEY)
 		cpu_tlb_flush(cpu);
 	cpu->psw_mask = mask & ~PSW_MASK_CC;
+	/* DAT on/off and the address-space control select TLB tags. */
+	if (changed & (PSW_MASK_DAT | PSW_MASK_ASC))
+		dat_space_update(cpu);
 	cpu->amask = psw_amask(mask);
 	cpu->cc = (unsigned)((mask & PSW_MASK_CC) >> PSW_SHIFT_CC);
 	cpu->psw_addr = addr;
@@ -418,7 +507,11 @@ void soft_wake_all(struct soft_vm *svm)
 
 void cpu_cr_changed(struct s390_cpu *cpu)
 {
-	cpu_tlb_flush(cpu);	/* CR0 low-address protection, later ASCEs */
+	/* CR0 (low-address protection) is part of every cached check; a new
+	 * ASCE in CR1/CR7/CR13 only selects other TLB tags (dat.c). */
+	if (cpu->cr[0] != cpu->tlb_cr0)
+		cpu_tlb_flush(cpu);
+	dat_space_update(cpu);
 	cpu_attention(cpu);
 }
 
@@ -882,6 +975,7 @@ static uint64_t cpu_loop(struct s390_cpu *cpu, uint64_t limit, bool *exited)
 	*exited = false;
 	cpu->exit_pending = false;
 	cpu->budget = limit;
+	cpu_set_executing(cpu, true);
 	if (setjmp(cpu->jmp)) {
 		/* A program interruption was delivered, or the CPU exits. */
 		cpu->in_execute = false;
@@ -890,6 +984,8 @@ static uint64_t cpu_loop(struct s390_cpu *cpu, uint64_t limit, bool *exited)
 			*exited = true;
 			goto out;
 		}
+		if (!atomic_load_explicit(&cpu->executing, memory_order_relaxed))
+			cpu_set_executing(cpu, true);	/* left cpu_wait() */
 		cpu->budget--;
 	}
 	/*
@@ -903,7 +999,10 @@ static uint64_t cpu_loop(struct s390_cpu *cpu, uint64_t limit, bool *exited)
 							  memory_order_acquire), 0)) {
 			service_attention(cpu);
 			if (cpu->psw_mask & PSW_MASK_WAIT) {
+				/* No translations are used while waiting. */
+				cpu_set_executing(cpu, false);
 				cpu_wait(cpu);
+				cpu_set_executing(cpu, true);
 				continue;
 			}
 		}
@@ -920,6 +1019,7 @@ static uint64_t cpu_loop(struct s390_cpu *cpu, uint64_t limit, bool *exited)
 		cpu->budget--;
 	}
 out:
+	cpu_set_executing(cpu, false);
 	cpu->icount += limit - cpu->budget;
 	return limit - cpu->budget;
 }
@@ -1005,10 +1105,11 @@ void soft_cpu_initial_reset(struct s390_cpu *cpu)
 	cpu->psw_addr = 0;
 	cpu->cc = 0;
 	cpu->prefix = 0;
-	cpu_tlb_flush(cpu);
 	memset(cpu->cr, 0, sizeof(cpu->cr));
 	cpu->cr[0] = CR0_RESET;
 	cpu->cr[14] = CR14_RESET;
+	cpu_tlb_flush(cpu);
+	dat_space_update(cpu);
 	cpu->fpc = 0;
 	cpu->todpr = 0;
 	cpu->ckc = 0;

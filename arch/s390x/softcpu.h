@@ -41,6 +41,7 @@ struct soft_vm;
 
 #define SOFT_TLB_SIZE		256
 #define SOFT_TLB_INVALID	UINT64_MAX
+#define SOFT_TLB_SPACES		8	/* ASCEs with live TLB entries */
 
 /* Access types for cpu_ptr(). */
 enum cpu_access {
@@ -109,10 +110,25 @@ struct s390_cpu {
 	 * entry exists only for a page whose checks all passed and whose
 	 * reference/change and dirty bits are already set (see cpu_ptr_slow). */
 	struct soft_tlb_entry {
-		uint64_t tag;		/* page address, or SOFT_TLB_INVALID */
+		uint64_t tag;		/* page address | address-space tag,
+					 * or SOFT_TLB_INVALID */
 		uintptr_t addend;	/* host address - logical address */
 	} tlb[3][SOFT_TLB_SIZE];
 	uint64_t tlb_gen;		/* svm->tlb_gen this TLB is current for */
+	/* DAT (arch/s390x/dat.c): a tag's low 12 bits name the address space
+	 * the entry was formed for: 0 real, n the ASCE space_asce[n - 1].  An
+	 * ASCE switch (LCTLG of CR1, SACF) changes tlb_space[] and keeps the
+	 * entries of the other spaces, as a TLB may (PoP "Translation-
+	 * Lookaside Buffer"); only the purges clear them. */
+	uint64_t tlb_space[3];		/* tag bits per access type */
+	uint64_t space_asce[SOFT_TLB_SPACES];
+	uint32_t space_used;		/* bit n: space_asce[n] is assigned */
+	unsigned int space_next;	/* next slot to reassign */
+	uint64_t tlb_cr0;		/* CR0 the entries were formed under */
+	/* Broadcast purges (soft_tlb_purge_sync): the svm->tlb_gen this CPU
+	 * has flushed for, and whether it executes instructions right now. */
+	_Atomic uint64_t tlb_ack;
+	atomic_bool executing;
 	/* The page instructions are fetched from: its logical address and
 	 * host address (a copy of its ACC_IFETCH TLB entry). */
 	uint64_t ipage;
@@ -184,15 +200,25 @@ static inline uint8_t *cpu_ptr(struct s390_cpu *cpu, uint64_t addr,
 	const struct soft_tlb_entry *e =
 		&cpu->tlb[acc][(addr >> 12) & (SOFT_TLB_SIZE - 1)];
 
-	if (__builtin_expect(e->tag == (addr & ~0xfffULL) &&
+	if (__builtin_expect(e->tag == ((addr & ~0xfffULL) | cpu->tlb_space[acc]) &&
 			     (addr & 0xfff) + len <= 4096, 1))
 		return (uint8_t *)(uintptr_t)(addr + e->addend);
 	return cpu_ptr_slow(cpu, addr, len, acc);
 }
+/*
+ * The access path with an explicit address space (PSW_ASC_*, used when
+ * DAT is on) and access key: MVCOS operands.  Same checks as cpu_ptr().
+ */
+uint8_t *cpu_ptr_as(struct s390_cpu *cpu, uint64_t addr, unsigned len,
+		    enum cpu_access acc, unsigned int as, unsigned int key);
 /* Forget every TLB entry of this CPU / of every CPU of the VM (the latter
  * takes effect at each CPU's next instruction boundary). */
 void cpu_tlb_flush(struct s390_cpu *cpu);
 void soft_tlb_flush_all(struct soft_vm *svm);
+/* A purge of the TLBs of all CPUs that is complete when it returns (IPTE,
+ * IDTE, CSP): every other CPU that executes instructions has passed an
+ * instruction boundary and flushed. */
+void soft_tlb_purge_sync(struct s390_cpu *cpu);
 /* Logical -> absolute address of one byte (exceptions as cpu_ptr). */
 uint64_t cpu_abs(struct s390_cpu *cpu, uint64_t addr, enum cpu_access acc);
 /* Check a whole range (may cross pages) without accessing it. */
@@ -243,6 +269,10 @@ CPU_DEFINE_LD_ST(32)
 CPU_DEFINE_LD_ST(64)
 #undef CPU_DEFINE_LD_ST
 
+/* Absolute storage [abs, abs + len), which the caller has bounds-checked
+ * (DAT-table updates); store marks it dirty. */
+uint8_t *cpu_abs_ptr(struct s390_cpu *cpu, uint64_t abs, unsigned len,
+		     bool store);
 /* Real/absolute storage (for lowcore and store status): no DAT, no key
  * checks; bounds are still checked (addressing exception). */
 uint8_t *cpu_real_ptr(struct s390_cpu *cpu, uint64_t real, unsigned len,
@@ -311,6 +341,7 @@ extern const struct insn_table insn_table_branch;	/* insn-branch.c */
 extern const struct insn_table insn_table_storage;	/* insn-storage.c */
 extern const struct insn_table insn_table_fp;		/* insn-fp.c */
 extern const struct insn_table insn_table_sys;		/* insn-sys.c */
+extern const struct insn_table insn_table_dat;		/* dat.c */
 
 /* Decoder (decode.c). */
 /* Per primary opcode: where its extension is (shift) and how wide (mask),

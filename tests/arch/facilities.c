@@ -27,6 +27,7 @@ static const struct facility facilities[] = {
 	{ 0, "N3 instructions", { 0xB998, 0xB999 } },		/* ALCR, SLBR */
 	{ 1, "z/Architecture installed", { 0xB2B2, 0xB904 } },	/* LPSWE, LGR */
 	{ 2, "z/Architecture active", { 0xB2B2 } },
+	{ 3, "DAT enhancement 1", { 0xB98E, 0xB98A } },		/* IDTE, CSPG */
 	{ 7, "STFLE", { 0xB2B0 } },
 	{ 18, "long displacement", { 0xE358, 0xEB14 } },		/* LY, CSY */
 	{ 19, "long displacement, high performance", { 0xE358 } },
