@@ -234,6 +234,26 @@ void vccw_push(struct virtio_ccw_dev *vd, unsigned int q,
 		*notify = true;
 }
 
+void vccw_push_many(struct virtio_ccw_dev *vd, unsigned int q,
+		    const struct vq_used *u, unsigned int n, bool *notify)
+{
+	struct virtqueue *vq = vccw_queue(vd, q);
+
+	if (!vq)
+		return;
+	if (vq_push_many(vd->vm, vq, u, n) < 0) {
+		vccw_needs_reset(vd);
+		return;
+	}
+	if (vq_should_notify(vd->vm, vq))
+		*notify = true;
+}
+
+uint64_t vccw_features(struct virtio_ccw_dev *vd)
+{
+	return vd->guest_features;
+}
+
 int64_t virtio_ccw_notify(struct css *css, uint32_t schid, uint64_t queue,
 			  uint64_t cookie)
 {

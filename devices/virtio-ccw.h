@@ -48,6 +48,7 @@ struct vms_desc;
 #define VIRTIO_ID_BLOCK		2
 #define VIRTIO_ID_CONSOLE	3
 #define VIRTIO_ID_RNG		4
+#define VIRTIO_ID_NET		1
 
 struct virtio_dev_ops {
 	const char *name;
@@ -108,6 +109,13 @@ void vccw_interrupt(struct virtio_ccw_dev *vd, unsigned int q);
 int vccw_pop(struct virtio_ccw_dev *vd, unsigned int q, struct vq_elem *e);
 void vccw_push(struct virtio_ccw_dev *vd, unsigned int q,
 	       const struct vq_elem *e, uint32_t len, bool *notify);
+
+/* Several chains at once (vq_push_many); lock held. */
+void vccw_push_many(struct virtio_ccw_dev *vd, unsigned int q,
+		    const struct vq_used *u, unsigned int n, bool *notify);
+/* The features the driver accepted (lock held); final after
+ * FEATURES_OK, VERSION_1 included. */
+uint64_t vccw_features(struct virtio_ccw_dev *vd);
 
 /* Table of the transport's CCW commands, exposed for the tests. */
 extern const struct css_dev_ops virtio_ccw_css_ops;

@@ -384,6 +384,79 @@ int vq_push(struct vm *vm, struct virtqueue *vq, const struct vq_elem *e,
 	return 0;
 }
 
+/*
+ * Several chains used at once (virtio-net's mergeable receive buffers,
+ * spec 5.1.6.4: one packet over num_buffers chains): the driver must see
+ * all of them or none.  Split: the entries first, then the index once
+ * (2.7.8.2).  Packed: every descriptor but the first, then the first's
+ * flags (2.8.21.3, like a batch of available descriptors).
+ */
+int vq_push_many(struct vm *vm, struct virtqueue *vq, const struct vq_used *u,
+		 unsigned int n)
+{
+	uint32_t total = 0;
+
+	if (!vq->num || !n || n > vq->num)
+		return -EINVAL;
+	for (unsigned int i = 0; i < n; i++) {
+		if (vq->packed && (!u[i].ndesc || u[i].ndesc > vq->num))
+			return -EINVAL;
+		total += vq->packed ? u[i].ndesc : 1;
+	}
+	if (total > vq->num)
+		return -EINVAL;
+	if (!vq->packed) {
+		uint8_t *r = ring(vm, vq->used, 0, 4 + 8ULL * vq->num);
+
+		if (!r)
+			return -EINVAL;
+		for (unsigned int i = 0; i < n; i++) {
+			uint8_t *ent = r + 4 + 8 * ((uint16_t)(vq->used_idx + i) % vq->num);
+
+			st32(vq, ent, u[i].head);
+			st32(vq, ent + 4, u[i].len);
+		}
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		vq->used_idx = (uint16_t)(vq->used_idx + n);
+		st16(vq, r + 2, vq->used_idx);
+		return 0;
+	}
+	uint8_t *first = NULL;
+	uint16_t first_flags = 0;
+	uint32_t pos = vq->used_idx;
+	bool wrap = vq->used_wrap;
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint8_t *p = ring(vm, vq->desc, (uint64_t)pos * DESC_SIZE, DESC_SIZE);
+
+		if (!p)
+			return -EINVAL;
+		uint16_t flags = (uint16_t)((wrap ? VRING_PACKED_DESC_F_AVAIL |
+					     VRING_PACKED_DESC_F_USED : 0) |
+					    (u[i].len ? VRING_DESC_F_WRITE : 0));
+		le16_st(p + 12, u[i].head);
+		le32_st(p + 8, u[i].len);
+		if (i == 0) {
+			first = p;
+			first_flags = flags;
+		} else {
+			__atomic_thread_fence(__ATOMIC_RELEASE);
+			le16_st(p + 14, flags);
+		}
+		pos += u[i].ndesc;
+		if (pos >= vq->num) {
+			pos -= vq->num;
+			wrap = !wrap;
+		}
+	}
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	le16_st(first + 14, first_flags);
+	vq->used_idx = (uint16_t)pos;
+	vq->used_wrap = wrap;
+	vq->signalled_used = (uint16_t)(vq->signalled_used + total);
+	return 0;
+}
+
 bool vq_should_notify(struct vm *vm, struct virtqueue *vq)
 {
 	if (vq->packed)

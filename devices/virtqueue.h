@@ -83,6 +83,15 @@ int vq_pop(struct vm *vm, struct virtqueue *vq, struct vq_elem *e);
 /* Return a popped chain with `len` bytes written.  -EINVAL when broken. */
 int vq_push(struct vm *vm, struct virtqueue *vq, const struct vq_elem *e,
 	    uint32_t len);
+/* Return n popped chains at once (the driver sees all or none): for
+ * virtio-net's mergeable receive buffers.  -EINVAL when broken. */
+struct vq_used {
+	uint16_t head;			/* vq_elem.head */
+	uint16_t ndesc;			/* vq_elem.ndesc */
+	uint32_t len;			/* bytes written */
+};
+int vq_push_many(struct vm *vm, struct virtqueue *vq, const struct vq_used *u,
+		 unsigned int n);
 /* After pushes: does the driver want an interruption (flags/event idx)? */
 bool vq_should_notify(struct vm *vm, struct virtqueue *vq);
 

@@ -501,6 +501,16 @@ static int opt_chardev(struct opt_parser *p, const char *arg)
 	return devopt_add(p, "-chardev", p->o->chardevs, &p->o->nchardevs, arg);
 }
 
+static int opt_netdev(struct opt_parser *p, const char *arg)
+{
+	return devopt_add(p, "-netdev", p->o->netdevs, &p->o->nnetdevs, arg);
+}
+
+static int opt_nic(struct opt_parser *p, const char *arg)
+{
+	return devopt_add(p, "-nic", p->o->nics, &p->o->nnics, arg);
+}
+
 /* -sandbox on|off|debug (QEMU's -sandbox takes on|off and sub-options). */
 static int opt_sandbox(struct opt_parser *p, const char *arg)
 {
@@ -573,9 +583,15 @@ static const struct opt_def opt_table[] = {
 	  "file=F,format=raw,if=none,id=ID[,readonly=on][,cache=C]",
 	  "a raw disk image for -device virtio-blk-ccw,drive=ID" },
 	{ "device", true, opt_device, "DRIVER[,prop=value...]",
-	  "virtio-blk-ccw, virtio-rng-ccw, virtio-serial-ccw, virtconsole" },
+	  "virtio-blk-ccw, virtio-rng-ccw, virtio-serial-ccw, virtconsole, "
+	  "virtio-net-ccw" },
 	{ "chardev", true, opt_chardev, "stdio|socket,id=ID[,path=P,server=on]",
 	  "a character device for -device virtconsole,chardev=ID" },
+	{ "netdev", true, opt_netdev,
+	  "stream|dgram|user|tap,id=ID[,...]",
+	  "a network backend for -device virtio-net-ccw,netdev=ID" },
+	{ "nic", true, opt_nic, "user|stream|dgram|tap[,mac=M][,...]",
+	  "a virtio-net-ccw with its own backend (-nic none: no network)" },
 	{ "qmp", true, opt_qmp, "unix:PATH[,server=on,wait=off]|tcp:H:P",
 	  "QMP monitor (repeatable)" },
 	{ "qtest", true, opt_qtest, "unix:PATH[,server=on,wait=off]",

@@ -42,6 +42,9 @@ struct vmm_options {
 	const char *drives[OPT_MAX_DEVOPTS], *devices[OPT_MAX_DEVOPTS],
 		   *chardevs[OPT_MAX_DEVOPTS];
 	unsigned int ndrives, ndevices, nchardevs;
+	/* -netdev and -nic arguments in order (devices/net-setup.c). */
+	const char *netdevs[OPT_MAX_DEVOPTS], *nics[OPT_MAX_DEVOPTS];
+	unsigned int nnetdevs, nnics;
 	bool list_machines;	/* -M help / -machine help */
 	/* Sandbox (seccomp/): -sandbox on|off|debug, default on. */
 	enum sandbox_mode sandbox;
