@@ -508,6 +508,10 @@ void soft_cpu_reset(struct s390_cpu *cpu);
 /* Set the CPU timer value (SPT) / read it (STPT). */
 void soft_set_cputm(struct s390_cpu *cpu, int64_t value);
 int64_t soft_get_cputm(struct s390_cpu *cpu);
+/* Host time as a TOD value (guest TOD = this + svm->tod_offset). */
+uint64_t soft_host_tod(void);
+/* Execute up to limit instructions (softcpu.c); see softcpu_step(). */
+uint64_t softcpu_loop(struct s390_cpu *cpu, uint64_t limit, bool *exited);
 /* The CPU changed a control register: re-check pending interrupts. */
 void cpu_cr_changed(struct s390_cpu *cpu);
 /* Pending interruptions as kvm_s390_irq arrays (softcpu-irqstate.c; the
