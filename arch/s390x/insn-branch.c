@@ -538,6 +538,35 @@ static void op_lay(struct s390_cpu *cpu, uint64_t insn)
 	set_address(cpu, F_R1(insn), ea_rxy(cpu, insn));
 }
 
+/*
+ * LOAD ADDRESS EXTENDED (LAE; LAEY with the general-instructions
+ * extension): the address as LA/LAY, and access register R1 the ALET of
+ * the address space the PSW's address-space control selects: 0 primary,
+ * 1 secondary, 2 home, the contents of access register B2 in the
+ * access-register mode (0 when B2 is 0).
+ */
+static void set_lae_alet(struct s390_cpu *cpu, unsigned r1, unsigned b2)
+{
+	switch ((cpu->psw_mask & PSW_MASK_ASC) >> PSW_SHIFT_ASC) {
+	case PSW_ASC_PRIMARY: cpu->ar[r1] = 0; break;
+	case PSW_ASC_SECONDARY: cpu->ar[r1] = 1; break;
+	case PSW_ASC_HOME: cpu->ar[r1] = 2; break;
+	default: cpu->ar[r1] = b2 ? cpu->ar[b2] : 0; break;
+	}
+}
+
+static void op_lae(struct s390_cpu *cpu, uint64_t insn)
+{
+	set_address(cpu, F_R1(insn), ea_rx(cpu, insn));
+	set_lae_alet(cpu, F_R1(insn), F_B2(insn));
+}
+
+static void op_laey(struct s390_cpu *cpu, uint64_t insn)
+{
+	set_address(cpu, F_R1(insn), ea_rxy(cpu, insn));
+	set_lae_alet(cpu, F_R1(insn), F_B2(insn));
+}
+
 static void op_larl(struct s390_cpu *cpu, uint64_t insn)
 {
 	set_address(cpu, F_R1(insn), rel_addr(cpu, sext32(F_I2_32(insn))));
@@ -989,6 +1018,8 @@ static const struct insn_def defs[] = {
 	/* Addresses and addressing mode. */
 	{ 0x4100, "LA", op_la },
 	{ 0xE371, "LAY", op_lay },
+	{ 0x5100, "LAE", op_lae },
+	{ 0xE375, "LAEY", op_laey },
 	{ 0xC000, "LARL", op_larl },
 	{ 0x010B, "TAM", op_tam },
 	{ 0x010C, "SAM24", op_sam24 },

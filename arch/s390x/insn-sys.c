@@ -1161,6 +1161,21 @@ static void op_stsi(struct s390_cpu *cpu, uint64_t insn)
 	cpu->cc = 0;
 }
 
+/*
+ * EXTRACT CPU ATTRIBUTE (general-instructions extension).  Bits 56-63 of
+ * the second-operand address select the attribute (topology summary,
+ * line size, total size, associativity), the cache level and type; bits
+ * 48-55 further attributes of later machines.  This CPU describes no
+ * caches: every request answers all ones in R1, the architected value for
+ * a level or attribute that is not described (as QEMU's CPUs do); Linux
+ * then reports no cache information and no CPU speed.
+ */
+static void op_ecag(struct s390_cpu *cpu, uint64_t insn)
+{
+	(void)cpu_ea(cpu, 0, F_B2(insn), f_dl_dh(insn));
+	cpu->gr[F_R1(insn)] = ~0ULL;
+}
+
 static const struct insn_def defs[] = {
 	{ 0x0400, "SPM", op_spm },
 	{ 0x0A00, "SVC", op_svc },
@@ -1239,6 +1254,7 @@ static const struct insn_def defs[] = {
 	{ 0xEB30, "CSG", op_csg },
 	{ 0xEB31, "CDSY", op_cdsy },
 	{ 0xEB3E, "CDSG", op_cdsg },
+	{ 0xEB4C, "ECAG", op_ecag },
 	{ 0xEB9A, "LAMY", op_lamy },
 	{ 0xEB9B, "STAMY", op_stamy },
 	{ 0xEBF4, "LAN", op_lan },

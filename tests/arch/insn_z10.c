@@ -9,6 +9,8 @@
  * parameter list (replacement value at +0, store value at +16, both
  * left-justified).  "MOVE WITH OPTIONAL SPECIFICATIONS": a special-
  * operation exception when DAT is off (the DAT-on cases are DAT's tests).
+ * Also EXTRACT CPU ATTRIBUTE (this CPU describes no caches: all ones) and
+ * LOAD ADDRESS EXTENDED (LAE/LAEY: the ALET of the PSW's address space).
  */
 #include "tests/arch/cpu-harness.h"
 #include "tests/ksft.h"
@@ -47,7 +49,7 @@ static void setup(unsigned fc, unsigned sc, uint64_t a, uint64_t b)
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(11);
+	ksft_set_plan(15);
 	h_init(&H);
 
 	setup(0, 2, A, B);
@@ -135,6 +137,44 @@ int main(void)
 			 H.pgm_old_addr == H_CODE + 6 &&
 			 h_ld64(&H, B) == 0xEEEEEEEEEEEEEEEEULL,
 			 "MVCOS with DAT off: special operation, suppressed\n");
+
+	/* ECAG 1,0,0x100(0): CPU-attribute request of Linux's MHz probe. */
+	h_reset(&H);
+	H.cpu->gr[1] = 5;
+	rc = h_exec_insn(&H, 0xEB1000100000ULL | 0x4C, 6);
+	ksft_test_result(rc == 0 && H.cpu->gr[1] == ~0ULL,
+			 "ECAG: no attribute described, R1 all ones\n");
+
+	/* LAE 2,0x123(3,4) in the primary mode: address, ALET 0. */
+	h_reset(&H);
+	H.cpu->gr[3] = 0x1000;
+	H.cpu->gr[4] = 0x20000;
+	H.cpu->ar[2] = 0xdeadbeef;
+	rc = h_exec_insn(&H, 0x51234123ULL, 4);
+	ksft_test_result(rc == 0 && H.cpu->gr[2] == 0x21123 && H.cpu->ar[2] == 0,
+			 "LAE in the primary mode: address and ALET 0\n");
+
+	/* The same in the home mode (ALET 2) and the AR mode (AR B2). */
+	h_reset(&H);
+	H.cpu->psw_mask |= (uint64_t)PSW_ASC_HOME << PSW_SHIFT_ASC;
+	H.cpu->gr[4] = 0x20000;
+	rc = h_exec_insn(&H, 0x51204123ULL, 4);
+	bool home = rc == 0 && H.cpu->ar[2] == 2;
+	h_reset(&H);
+	H.cpu->psw_mask |= (uint64_t)PSW_ASC_ACCREG << PSW_SHIFT_ASC;
+	H.cpu->gr[4] = 0x20000;
+	H.cpu->ar[4] = 0x00010005;
+	rc = h_exec_insn(&H, 0x51204123ULL, 4);
+	ksft_test_result(home && rc == 0 && H.cpu->ar[2] == 0x00010005,
+			 "LAE in the home mode: ALET 2; AR mode: AR B2\n");
+
+	/* LAEY 2,-8(0,4) in the secondary mode: negative long displacement. */
+	h_reset(&H);
+	H.cpu->psw_mask |= (uint64_t)PSW_ASC_SECONDARY << PSW_SHIFT_ASC;
+	H.cpu->gr[4] = 0x20000;
+	rc = h_exec_insn(&H, 0xE3204FF8FF75ULL, 6);
+	ksft_test_result(rc == 0 && H.cpu->gr[2] == 0x1fff8 && H.cpu->ar[2] == 1,
+			 "LAEY in the secondary mode: address and ALET 1\n");
 
 	h_fini(&H);
 	return ksft_finished();
