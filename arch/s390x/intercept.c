@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "arch/s390x/dat.h"
 #include "arch/s390x/intercept.h"
 #include "arch/s390x/s390.h"
 #include "arch/s390x/sclp.h"
@@ -353,9 +354,39 @@ int s390_handle_reset(struct vcpu *vcpu)
 	return 0;
 }
 
+/* The absolute address of logical address `a` of the exit's PSW (DAT
+ * through the ASCE of its address space, then prefixing); -1 when it does
+ * not translate.  Access-register mode uses ALETs 0 and 1 only. */
+static int64_t logical_to_abs(struct vcpu *vcpu, uint64_t a, unsigned int ar)
+{
+	struct kvm_run *run = vcpu->run;
+
+	if (run->psw_mask & PSW_MASK_DAT) {
+		static const unsigned int asce_cr[4] = { 1, 1, 7, 13 };
+		unsigned int as = (unsigned int)((run->psw_mask & PSW_MASK_ASC) >>
+						 PSW_SHIFT_ASC);
+		struct dat_walk w;
+
+		if (as == PSW_ASC_ACCREG) {
+			uint32_t alet = ar ? run->s.regs.acrs[ar & 15] : 0;
+			if (alet > 1)
+				return -1;
+			as = alet ? PSW_ASC_SECONDARY : PSW_ASC_PRIMARY;
+		}
+		if (dat_walk(vcpu->vm->ram, vcpu->vm->ram_size,
+			     run->s.regs.crs[asce_cr[as]], a, &w))
+			return -1;
+		a = w.frame | (a & 0xfff);
+	}
+	return (int64_t)vm_real_to_abs(vcpu_prefix(vcpu), a);
+}
+
 /* STSI 3.2.2 with KVM_CAP_S390_USER_STSI: describe this VM (PoP
- * "SYSIB 3.2.2"): one level-3 description, the CPU counts, the name
- * "MINIVMM" and the control-program identifier "KVM/Linux", in EBCDIC. */
+ * "SYSIB 3.2.2": a description of 64 bytes from byte 32 with the CPU
+ * counts at 4-7, the name at 12, the capability adjustment factor at 20
+ * and the control-program identifier at 24): name "MINIVMM", identifier
+ * "KVM/Linux" in EBCDIC, which is how Linux recognizes KVM.  The operand
+ * is a logical address; the CPU checked it for storing before the exit. */
 int s390_handle_stsi(struct vcpu *vcpu)
 {
 	static const uint8_t name[8] = { 0xD4, 0xC9, 0xD5, 0xC9, 0xE5, 0xD4, 0xD4, 0x40 };
@@ -364,22 +395,22 @@ int s390_handle_stsi(struct vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 	uint8_t sysib[4096] = { 0 };
 	uint16_t n = (uint16_t)vcpu->vm->ncpus;
-	uint64_t a;
+	int64_t a;
 
 	if (run->s390_stsi.fc != 3 || run->s390_stsi.sel1 != 2 ||
 	    run->s390_stsi.sel2 != 2)
 		return 0;
-	if (run->psw_mask & PSW_MASK_DAT)
+	a = logical_to_abs(vcpu, run->s390_stsi.addr, run->s390_stsi.ar);
+	if (a < 0)
 		return 0;	/* the kernel-provided block stays */
-	a = vm_real_to_abs(vcpu_prefix(vcpu), run->s390_stsi.addr);
 	sysib[31] = 1;			/* count of descriptions */
 	uint8_t *d = sysib + 32;	/* first description */
 	be16_st(d + 4, n);		/* total CPUs */
 	be16_st(d + 6, n);		/* configured */
-	memcpy(d + 24, name, sizeof(name));
-	be32_st(d + 32, 0x80000000U);	/* caf: capability */
-	memcpy(d + 36, cpi, sizeof(cpi));
-	if (vm_write(vcpu->vm, a, sysib, sizeof(sysib)) < 0)
+	memcpy(d + 12, name, sizeof(name));
+	be32_st(d + 20, 1000);		/* caf: one CPU's capacity */
+	memcpy(d + 24, cpi, sizeof(cpi));
+	if (vm_write(vcpu->vm, (uint64_t)a, sysib, sizeof(sysib)) < 0)
 		return s390_program_interrupt(vcpu, PGM_ADDRESSING);
 	return 0;
 }

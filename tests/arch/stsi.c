@@ -6,8 +6,14 @@
  * manufacturer/type, 1.2.1 and 2.2.1 the CPU address at 102, 1.2.2 and
  * 2.2.2 the total/configured CPU counts at 36/38, 2.2.2 the LPAR number
  * at 32 and name at 44; an unsupported level (15.1.2: no configuration-
- * topology facility) is cc 3.
+ * topology facility) is cc 3.  Level 3.2.2 is userspace's (the
+ * KVM_EXIT_S390_STSI handler, arch/s390x/intercept.c): one description at
+ * 32 with the CPU counts at +4/+6, the name at +12, the control-program
+ * identifier "KVM/Linux" at +24 (how Linux tells it runs on KVM), stored
+ * through DAT when the PSW has it on.
  */
+#include "arch/s390x/intercept.h"
+#include "arch/s390x/dat.h"
 #include "tests/arch/cpu-harness.h"
 #include "tests/ksft.h"
 
@@ -37,7 +43,7 @@ static uint16_t ld16(uint64_t off)
 int main(void)
 {
 	ksft_print_header();
-	ksft_set_plan(6);
+	ksft_set_plan(8);
 	h_init(&H);	/* one CPU, address 0 */
 
 	int rc = stsi(1, 1, 1);
@@ -69,6 +75,48 @@ int main(void)
 	rc = stsi(15, 1, 2);
 	ksft_test_result(rc == 0 && H.cpu->cc == 3 && ld16(0) == 0xA5A5,
 			 "15.1.2 (no topology facility): cc 3, nothing stored\n");
+
+	/* 3.2.2 through the exit handler, DAT off: real address SYSIB. */
+	static const uint8_t kvm[3] = { 0xD2, 0xE5, 0xD4 };
+	uint8_t d[40];
+	struct kvm_run *run = H.vcpu->run;
+	rc = stsi(3, 2, 2);
+	int handled = rc == -1 ? s390_handle_stsi(H.vcpu) : -1;
+	h_peek(&H, SYSIB + 32, d, sizeof(d));
+	ksft_test_result(handled == 0 && ld16(30) == 0x0001 && d[5] == 1 && d[7] == 1 &&
+			 !memcmp(d + 12, "\xD4\xC9\xD5\xC9\xE5\xD4\xD4\x40", 8) &&
+			 !memcmp(d + 24, kvm, 3),
+			 "3.2.2 (userspace): count 1, CPUs, name at +12, 'KVM' at +24\n");
+
+	/* DAT on: logical 0x40000 -> real SYSIB through a segment table at
+	 * 0x50000 (ASCE in CR1, designation type segment, length 4K) and a
+	 * page table at 0x51000 (PoP "Translation Tables"). */
+	h_reset(&H);
+	uint8_t junk[4096];
+	memset(junk, 0xA5, sizeof(junk));
+	h_poke(&H, SYSIB, junk, sizeof(junk));
+	for (unsigned i = 0; i < 512; i++)
+		h_st64(&H, 0x50000 + 8 * i, SEGMENT_I);
+	for (unsigned i = 0; i < 256; i++)
+		h_st64(&H, 0x51000 + 8 * i, PAGE_I);
+	h_st64(&H, 0x50000, 0x51000);			/* segment 0 */
+	h_st64(&H, 0x51000 + 8 * 0x40, SYSIB);		/* page 0x40 */
+	run->s390_stsi.addr = 0x40000;
+	run->s390_stsi.ar = 0;
+	run->s390_stsi.fc = 3;
+	run->s390_stsi.sel1 = 2;
+	run->s390_stsi.sel2 = 2;
+	run->psw_mask = 0x0400000180000000ULL;		/* DAT, primary */
+	run->s.regs.crs[1] = 0x50000;
+	run->s.regs.prefix = 0;
+	handled = s390_handle_stsi(H.vcpu);
+	h_peek(&H, SYSIB + 32, d, sizeof(d));
+	uint8_t real[40];
+	h_peek(&H, 0x40000 + 32, real, sizeof(real));
+	ksft_test_result(handled == 0 && !memcmp(d + 24, kvm, 3) &&
+			 memcmp(real + 24, kvm, 3) /* not at the real address */ &&
+			 ld16(30) == 0x0001,
+			 "3.2.2 (userspace) with DAT on: stored through the tables\n");
 
 	h_fini(&H);
 	return ksft_finished();
