@@ -167,6 +167,11 @@ static const struct sb_rule main_rules[] = {
 	{ "openat", B_ALL, { ARG_CLEAR(2, O_CREAT | O_TRUNC, "no O_CREAT, O_TRUNC") },
 	  "floppy: QMP blockdev-change-medium opens the new image (to go: "
 	  "pass the image as an fd, QMP getfd)" },
+	{ "openat", B_ALL, { ARG_EQ(2, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			      "O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC"),
+			      ARG_EQ(3, 0600, "mode 0600") },
+	  "QMP migrate file:PATH creates the state file (migrate/monitor.c; "
+	  "its writes are the main list's write)" },
 	ANY("fstat", "floppy: the new image's size gives its geometry"),
 	ANY("newfstatat", "floppy: fstat() as glibc issues it"),
 };

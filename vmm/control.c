@@ -20,6 +20,7 @@
 #include "vmm/qtest.h"
 #include "vmm/vm.h"
 #ifdef MINIVMM_HAVE_QMP
+#include "migrate/monitor.h"
 #include "vmm/qmp.h"
 #endif
 
@@ -30,6 +31,7 @@ struct control {
 	struct qtest *qtest;
 #ifdef MINIVMM_HAVE_QMP
 	struct qmp_server *qmp;
+	struct mig_monitor *mig;	/* migrate, query-migrate */
 #endif
 };
 
@@ -106,6 +108,15 @@ int control_create(struct control **out, struct vm *vm,
 	rc = qmp_server_create(&c->qmp, vm, err);
 	if (rc < 0)
 		goto fail;
+	rc = mig_monitor_create(&c->mig, vm, err);
+	if (rc < 0)
+		goto fail;
+	if (o->incoming)
+		mig_monitor_incoming_done(c->mig);
+	rc = qmp_server_add_commands(c->qmp, migrate_qmp_commands,
+				     migrate_qmp_ncommands, c->mig, err);
+	if (rc < 0)
+		goto fail;
 	if (vm->floppy) {
 		rc = qmp_server_add_commands(c->qmp, floppy_qmp_commands,
 					     floppy_qmp_ncommands, vm->floppy, err);
@@ -153,6 +164,7 @@ void control_destroy(struct control *c)
 	qtest_destroy(c->qtest);
 #ifdef MINIVMM_HAVE_QMP
 	qmp_server_destroy(c->qmp);
+	mig_monitor_destroy(c->mig);
 #endif
 	if (c->vm->boot_fn == reload_guest)
 		vm_set_boot_hook(c->vm, NULL, NULL);

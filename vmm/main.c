@@ -20,6 +20,7 @@
 #include "devices/pio-bridge.h"
 #include "devices/setup.h"
 #include "migrate/machine.h"
+#include "migrate/monitor.h"
 #include "seccomp/caps.h"
 #include "seccomp/seccomp.h"
 #include "vmm/control.h"
@@ -91,7 +92,7 @@ int main(int argc, char **argv)
 		sandbox_print(stdout);
 		return 0;
 	}
-	if (!opts.kernel && opts.accel != ACCEL_QTEST) {
+	if (!opts.kernel && !opts.incoming && opts.accel != ACCEL_QTEST) {
 		fprintf(stderr, "minivmm: no guest to run: give -kernel IMAGE\n");
 		return EXIT_USAGE;
 	}
@@ -206,15 +207,32 @@ int main(int argc, char **argv)
 		.cmdline = opts.append,
 	};
 	struct boot_info bi;
-	if (opts.kernel && s390_boot_load(vm, &bc, &bi, &err) < 0) {
+	/* With -incoming the RAM comes from the stream: -kernel (accepted,
+	 * as QEMU does) is only what a later system_reset loads. */
+	bool boot = opts.kernel && !opts.incoming;
+	if (boot && s390_boot_load(vm, &bc, &bi, &err) < 0) {
 		fprintf(stderr, "minivmm: %s\n", err ? err : "cannot load the kernel");
 		free(err);
 		sandbox_open_gate();
 		vm_destroy(vm);
 		return EXIT_VMM_ERROR;
 	}
-	if (opts.kernel)
+	if (boot)
 		backend->set_initial_psw(vm->vcpus[0], bi.psw_mask, bi.psw_addr);
+
+	/* -incoming: the whole stream is read and checked before anything
+	 * is applied; any error ends minivmm before a guest instruction. */
+	if (opts.incoming) {
+		if (migrate_from_uri(vm, opts.incoming, &err) < 0) {
+			fprintf(stderr, "minivmm: -incoming %s\n",
+				err ? err : "cannot restore the VM");
+			free(err);
+			sandbox_open_gate();
+			vm_destroy(vm);
+			return EXIT_VMM_ERROR;
+		}
+		vm->cpus_restored = true;
+	}
 
 	/* Monitors and qtest: sockets are made before privileges go. */
 	struct control *ctl;

@@ -455,6 +455,16 @@ static int opt_start_paused(struct opt_parser *p, const char *arg)
 	return 0;
 }
 
+/* -incoming file:PATH: restore a saved VM instead of booting -kernel. */
+static int opt_incoming(struct opt_parser *p, const char *arg)
+{
+	if (strncmp(arg, "file:", 5) || !arg[5])
+		return fail(p, "-incoming: unknown migration protocol: %s "
+			    "(minivmm supports file:PATH)", arg);
+	p->o->incoming = arg;
+	return 0;
+}
+
 static int opt_no_reboot(struct opt_parser *p, const char *arg)
 {
 	(void)arg;
@@ -598,6 +608,8 @@ static const struct opt_def opt_table[] = {
 	  "qtest device-test socket (implies -accel qtest)" },
 	{ "S", false, opt_start_paused, NULL,
 	  "do not start the CPUs (QMP 'cont' starts them)" },
+	{ "incoming", true, opt_incoming, "file:PATH",
+	  "restore the VM saved there (QMP migrate) instead of booting" },
 	{ "no-reboot", false, opt_no_reboot, NULL,
 	  "exit instead of rebooting when the guest re-IPLs (DIAG 0x308)" },
 };

@@ -56,6 +56,7 @@ struct vmm_options {
 	unsigned int nqmp;
 	const char *qtest;	/* -qtest endpoint; implies -accel qtest */
 	bool start_paused;	/* -S */
+	const char *incoming;	/* -incoming file:PATH (migrate/monitor.h) */
 	bool no_reboot;		/* -no-reboot: a guest re-IPL ends minivmm */
 };
 

@@ -244,9 +244,11 @@ struct vcpu *vm_find_vcpu(struct vm *vm, uint16_t cpu_addr)
 enum vm_end vm_run(struct vm *vm)
 {
 	/* CPU 0 is the IPL CPU; the others wait for SIGP.  Under qtest no
-	 * CPU runs: the test drives devices and storage itself. */
+	 * CPU runs: the test drives devices and storage itself.  After
+	 * -incoming the restored states say which CPUs operate. */
 	if (!vm->qtest) {
-		vcpu_start(vm->vcpus[0]);
+		if (!vm->cpus_restored)
+			vcpu_start(vm->vcpus[0]);
 		for (unsigned int i = 0; i < vm->ncpus; i++) {
 			struct vcpu *vcpu = vm->vcpus[i];
 			int rc = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);

@@ -135,6 +135,9 @@ struct vm {
 	struct pio_bridge *pio_bridge;	/* DIAG 0x0F10 -> portio (devices/pio-bridge.c) */
 	struct floppy *floppy;		/* -drive if=floppy: DMA + fdc, or NULL */
 	bool qtest;			/* no vCPU threads; loop clock is virtual */
+	/* -incoming: the CPU states came from a migration stream; vm_run()
+	 * starts no CPU (a restored stopped CPU 0 stays stopped). */
+	bool cpus_restored;
 	bool pause_requested;		/* vm->lock; see vm_pause() */
 	pthread_cond_t pause_cond;	/* a vCPU acknowledged the pause */
 	vm_event_fn *event_fn;		/* loop thread only */

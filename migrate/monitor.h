@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Saving and restoring a VM through a URI: QMP `migrate` /
+ * `query-migrate` and the `-incoming` option (QEMU's names and replies,
+ * docs/devel/migration and qapi/migration.json).  Only "file:PATH" is a
+ * transport so far; the stream itself is migrate/stream.c's.
+ */
+#ifndef MINIVMM_MIGRATE_MONITOR_H
+#define MINIVMM_MIGRATE_MONITOR_H
+
+#include <stddef.h>
+
+#include "migrate/migrate.h"
+
+struct vm;
+
+/*
+ * Save vm to uri ("file:PATH": created or truncated, mode 0600).  A
+ * running VM is paused for the save and resumed after it, on success and
+ * on failure alike.  0 or -errno with *err naming the URI and the reason.
+ */
+int migrate_to_uri(struct vm *vm, const char *uri, struct mig_stats *st,
+		   char **err);
+/* Load uri into vm (created, not yet running: migrate_load()). */
+int migrate_from_uri(struct vm *vm, const char *uri, char **err);
+/* Is uri a transport minivmm knows (for option checks)? */
+bool migrate_uri_valid(const char *uri);
+
+#ifdef MINIVMM_HAVE_QMP
+#include "vmm/qmp.h"
+
+/* What query-migrate reports: the last outgoing (or incoming) migration. */
+struct mig_monitor;
+int mig_monitor_create(struct mig_monitor **out, struct vm *vm, char **err);
+void mig_monitor_destroy(struct mig_monitor *m);
+/* The destination of -incoming reports that migration as completed. */
+void mig_monitor_incoming_done(struct mig_monitor *m);
+/* migrate, query-migrate; opaque = the mig_monitor. */
+extern const struct qmp_command migrate_qmp_commands[];
+extern const size_t migrate_qmp_ncommands;
+#endif
+
+#endif

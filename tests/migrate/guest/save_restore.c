@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Save and restore of a running guest across minivmm processes:
+ *
+ *   source       minivmm -qmp ... -M s390-ccw-mini-3 -kernel migcount.elf;
+ *                QMP migrate {"uri": "file:PATH"} mid-run; the source
+ *                keeps running and prints the right final checksum;
+ *   destination  minivmm -M s390-ccw-mini-3 -incoming file:PATH continues
+ *                from the saved point (no "start" line, a later progress
+ *                line first) and prints the same checksum;
+ *   refusals     -M s390-ccw-mini-1 against the -3 stream, a truncated and
+ *                a corrupted file: exit status 1 with a precise message,
+ *                no guest output; QMP migrate to a bad URI or an
+ *                uncreatable file is an error reply and the guest runs on.
+ *
+ * The expected checksum comes from tests/guests/migcount.h, run here.
+ * argv[1]: migcount.elf.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/ksft.h"
+#include "tests/lib/qmp-client.h"
+#include "tests/guests/migcount.h"
+
+#define WAIT_STEPS	12000	/* x 10 ms: how long to wait for a line */
+
+static char dir[64], out_src[128], out_dst[128], state[128];
+
+/* The final line the guest must print. */
+static void expected_done(char *buf, size_t len)
+{
+	static uint64_t tab[MIGCOUNT_WORDS];
+	uint64_t x = 1;
+
+	for (uint32_t i = 0; i < MIGCOUNT_ITERS; i++)
+		x = migcount_step(x, i, tab);
+	snprintf(buf, len, "migcount done %016llx\n",
+		 (unsigned long long)migcount_sum(x, tab));
+}
+
+/* Spawn minivmm with stdout and stderr going to out (both). */
+static int spawn_to(struct vmm_proc *p, bool qmp, const char *const *args,
+		    const char *out)
+{
+	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int so, se, rc;
+
+	if (fd < 0)
+		return -errno;
+	fflush(stdout);
+	fflush(stderr);
+	so = dup(STDOUT_FILENO);
+	se = dup(STDERR_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	rc = vmm_spawn(p, qmp, false, args);
+	dup2(so, STDOUT_FILENO);
+	dup2(se, STDERR_FILENO);
+	close(so);
+	close(se);
+	close(fd);
+	return rc;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = calloc(1, 1 << 20);
+	size_t n;
+
+	if (!f || !buf) {
+		if (f)
+			fclose(f);
+		return buf;
+	}
+	n = fread(buf, 1, (1 << 20) - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return buf;
+}
+
+/* Wait until path contains text (bounded, not a timing assertion). */
+static bool wait_for(const char *path, const char *text)
+{
+	for (int i = 0; i < WAIT_STEPS; i++) {
+		char *s = slurp(path);
+		bool found = s && strstr(s, text);
+
+		free(s);
+		if (found)
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+static bool exited_with(int ws, int code)
+{
+	return WIFEXITED(ws) && WEXITSTATUS(ws) == code;
+}
+
+/* Echo a process's output as TAP comments (for failures). */
+static void show(const char *path)
+{
+	char *s = slurp(path), *save = NULL;
+
+	for (char *l = s ? strtok_r(s, "\n", &save) : NULL; l;
+	     l = strtok_r(NULL, "\n", &save))
+		if (strncmp(l, "migcount progress", 17))
+			ksft_print_msg("| %s\n", l);
+	free(s);
+}
+
+static const char *error_desc(const json_t *r)
+{
+	const char *d = json_string_value(json_object_get(
+		json_object_get(r, "error"), "desc"));
+	return d ? d : "";
+}
+
+static void test_source(const char *guest, const char *done)
+{
+	const char *const args[] = { "-M", "s390-ccw-mini-3", "-kernel", guest,
+				     NULL };
+	struct vmm_proc p;
+	char uri[160];
+	int ws;
+
+	if (spawn_to(&p, true, args, out_src) < 0) {
+		ksft_test_result_fail("spawn the source\n");
+		return;
+	}
+	struct qmp_client *c = qmp_client_new(p.qmp_fd, NULL, NULL, true);
+	bool started = c && wait_for(out_src, "migcount progress 2\n");
+
+	ksft_test_result(started, "source: the guest runs\n");
+
+	json_t *r = qmp_execute(c, "query-migrate", NULL);
+	ksft_test_result(r && qmp_reply_ok(r) &&
+			 json_object_size(json_object_get(r, "return")) == 0,
+			 "query-migrate before any migration: {}\n");
+	json_decref(r);
+
+	r = qmp_execute(c, "migrate", json_pack("{s:s}", "uri", "tcp:localhost:4444"));
+	ksft_test_result(r && !strcmp(qmp_error_class(r) ? qmp_error_class(r) : "",
+				      "GenericError") &&
+			 strstr(error_desc(r), "unknown migration protocol: tcp:localhost:4444"),
+			 "migrate tcp: is refused: %s\n", r ? error_desc(r) : "no reply");
+	json_decref(r);
+
+	snprintf(uri, sizeof(uri), "file:%s/no-such-dir/state", dir);
+	r = qmp_execute(c, "migrate", json_pack("{s:s}", "uri", uri));
+	ksft_test_result(r && qmp_error_class(r) && strstr(error_desc(r), uri) &&
+			 strstr(error_desc(r), "No such file or directory"),
+			 "migrate to an uncreatable file: %s\n",
+			 r ? error_desc(r) : "no reply");
+	json_decref(r);
+	r = qmp_execute(c, "query-migrate", NULL);
+	json_t *ret = json_object_get(r, "return");
+	ksft_test_result(ret && !strcmp(json_string_value(json_object_get(ret, "status"))
+					? json_string_value(json_object_get(ret, "status")) : "",
+					"failed") &&
+			 strstr(json_string_value(json_object_get(ret, "error-desc"))
+				? json_string_value(json_object_get(ret, "error-desc")) : "",
+				"no-such-dir"),
+			 "query-migrate after a failure: failed with error-desc\n");
+	json_decref(r);
+
+	snprintf(uri, sizeof(uri), "file:%s", state);
+	r = qmp_execute(c, "migrate", json_pack("{s:s}", "uri", uri));
+	ksft_test_result(r && qmp_reply_ok(r), "migrate %s: %s\n", uri,
+			 !r ? "no reply" : !qmp_reply_ok(r) ? error_desc(r) : "ok");
+	json_decref(r);
+
+	r = qmp_execute(c, "query-migrate", NULL);
+	ret = json_object_get(r, "return");
+	json_t *ram = json_object_get(ret, "ram");
+	struct stat st;
+	ksft_test_result(ret && !strcmp(json_string_value(json_object_get(ret, "status"))
+					? json_string_value(json_object_get(ret, "status")) : "",
+					"completed") &&
+			 stat(state, &st) == 0 &&
+			 json_integer_value(json_object_get(ram, "transferred")) ==
+			 (json_int_t)st.st_size,
+			 "query-migrate: completed, transferred = file size\n");
+	json_decref(r);
+
+	r = qmp_execute(c, "query-status", NULL);
+	ksft_test_result(r && json_is_true(json_object_get(json_object_get(r, "return"),
+							   "running")),
+			 "the source runs on after the save\n");
+	json_decref(r);
+
+	ws = vmm_wait(&p);
+	char *s = slurp(out_src);
+	ksft_test_result(exited_with(ws, 0) && s && strstr(s, done),
+			 "source finishes with the right checksum\n");
+	if (!exited_with(ws, 0) || !s || !strstr(s, done))
+		show(out_src);
+	free(s);
+	qmp_client_free(c);
+}
+
+static void test_destination(const char *done)
+{
+	char uri[160];
+	const char *const args[] = { "-M", "s390-ccw-mini-3", "-incoming", uri,
+				     NULL };
+	struct vmm_proc p;
+	unsigned int first = 0;
+
+	snprintf(uri, sizeof(uri), "file:%s", state);
+	if (spawn_to(&p, false, args, out_dst) < 0) {
+		ksft_test_result_fail("spawn the destination\n");
+		return;
+	}
+	int ws = vmm_wait(&p);
+	char *s = slurp(out_dst);
+	const char *pl = s ? strstr(s, "migcount progress ") : NULL;
+
+	if (pl)
+		first = (unsigned int)strtoul(pl + 18, NULL, 10);
+	ksft_test_result(exited_with(ws, 0) && s && strstr(s, done),
+			 "destination finishes with the same checksum\n");
+	ksft_test_result(s && !strstr(s, "migcount start") && first >= 3,
+			 "destination continues from the saved point (first "
+			 "progress line %u)\n", first);
+	if (!exited_with(ws, 0) || !s || !strstr(s, done))
+		show(out_dst);
+	free(s);
+}
+
+/* minivmm args... must end with status 1, no guest output, and every
+ * needle in its message. */
+static void refused(const char *what, const char *const *args,
+		    const char *const *needles)
+{
+	struct vmm_proc p;
+	bool ok;
+
+	if (spawn_to(&p, false, args, out_dst) < 0) {
+		ksft_test_result_fail("%s: spawn\n", what);
+		return;
+	}
+	int ws = vmm_wait(&p);
+	char *s = slurp(out_dst);
+
+	ok = exited_with(ws, 1) && s && !strstr(s, "migcount");
+	for (; ok && *needles; needles++)
+		ok = strstr(s, *needles) != NULL;
+	ksft_test_result(ok, "%s is refused up front\n", what);
+	show(out_dst);
+	free(s);
+}
+
+static int copy_damaged(const char *to, long cut, long flip)
+{
+	char *cmd;
+	FILE *in = fopen(state, "rb"), *out = fopen(to, "wb");
+	long n = 0;
+	int ch;
+
+	(void)cmd;
+	if (!in || !out) {
+		if (in)
+			fclose(in);
+		if (out)
+			fclose(out);
+		return -1;
+	}
+	while ((ch = fgetc(in)) != EOF && (cut < 0 || n < cut)) {
+		fputc(n == flip ? ch ^ 0x40 : ch, out);
+		n++;
+	}
+	fclose(in);
+	fclose(out);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char done[64], uri[160], damaged[128];
+	struct stat st;
+
+	ksft_print_header();
+	ksft_set_plan(15);
+	if (argc < 2 || !getenv("MINIVMM"))
+		ksft_exit_skip("usage: MINIVMM=minivmm %s migcount.elf\n", argv[0]);
+	snprintf(dir, sizeof(dir), "/tmp/minivmm-mig-XXXXXX");
+	if (!mkdtemp(dir))
+		ksft_exit_fail_msg("mkdtemp: %s\n", strerror(errno));
+	snprintf(out_src, sizeof(out_src), "%s/src.out", dir);
+	snprintf(out_dst, sizeof(out_dst), "%s/dst.out", dir);
+	snprintf(state, sizeof(state), "%s/state.mig", dir);
+	snprintf(damaged, sizeof(damaged), "%s/damaged.mig", dir);
+	expected_done(done, sizeof(done));
+
+	test_source(argv[1], done);
+	test_destination(done);
+
+	snprintf(uri, sizeof(uri), "file:%s", state);
+	const char *const older[] = { "-M", "s390-ccw-mini-1", "-incoming", uri, NULL };
+	const char *const older_needles[] = { "s390-ccw-mini-1", "s390-ccw-mini-3",
+					      "machine type", NULL };
+	refused("machine type -1 against a -3 stream", older, older_needles);
+
+	snprintf(uri, sizeof(uri), "file:%s", damaged);
+	const char *const args[] = { "-M", "s390-ccw-mini-3", "-incoming", uri, NULL };
+	const char *const needles[] = { "-incoming", uri, NULL };
+	if (stat(state, &st) == 0 && copy_damaged(damaged, st.st_size / 2, -1) == 0)
+		refused("a file cut in half", args, needles);
+	else
+		ksft_test_result_fail("a file cut in half: copy\n");
+	if (stat(state, &st) == 0 && copy_damaged(damaged, -1, st.st_size / 2) == 0)
+		refused("a file with one byte flipped", args, needles);
+	else
+		ksft_test_result_fail("a file with one byte flipped: copy\n");
+
+	snprintf(uri, sizeof(uri), "file:%s/absent.mig", dir);
+	const char *const needles2[] = { "-incoming", uri, "No such file", NULL };
+	refused("a missing file", args, needles2);
+
+	unlink(out_src);
+	unlink(out_dst);
+	unlink(state);
+	unlink(damaged);
+	rmdir(dir);
+	ksft_finished();
+}
