@@ -27,6 +27,11 @@ int migrate_from_uri(struct vm *vm, const char *uri, char **err);
 bool migrate_uri_valid(const char *uri);
 
 #ifdef MINIVMM_HAVE_QMP
+/* --dump-vmstate PATH ("-": stdout): the JSON schema of every known
+ * description on machine type mt (migrate/schema-json.c). */
+int migrate_dump_vmstate(const char *path, const struct machine_type *mt,
+			 char **err);
+
 #include "vmm/qmp.h"
 
 /* What query-migrate reports: the last outgoing (or incoming) migration. */

@@ -88,6 +88,22 @@ int main(int argc, char **argv)
 		machine_list(stdout);
 		return 0;
 	}
+	if (opts.dump_vmstate) {
+#ifdef MINIVMM_HAVE_QMP
+		const struct machine_type *dmt = opts.machine ?
+			machine_find(opts.machine) : machine_default();
+
+		if (migrate_dump_vmstate(opts.dump_vmstate, dmt, &err) < 0) {
+			fprintf(stderr, "minivmm: --dump-vmstate: %s\n", err);
+			free(err);
+			return EXIT_VMM_ERROR;
+		}
+		return 0;
+#else
+		fprintf(stderr, "minivmm: --dump-vmstate: built without jansson\n");
+		return EXIT_VMM_ERROR;
+#endif
+	}
 	if (opts.print_seccomp) {
 		sandbox_print(stdout);
 		return 0;

@@ -465,6 +465,12 @@ static int opt_incoming(struct opt_parser *p, const char *arg)
 	return 0;
 }
 
+static int opt_dump_vmstate(struct opt_parser *p, const char *arg)
+{
+	p->o->dump_vmstate = arg;
+	return 0;
+}
+
 static int opt_no_reboot(struct opt_parser *p, const char *arg)
 {
 	(void)arg;
@@ -610,6 +616,8 @@ static const struct opt_def opt_table[] = {
 	  "do not start the CPUs (QMP 'cont' starts them)" },
 	{ "incoming", true, opt_incoming, "file:PATH",
 	  "restore the VM saved there (QMP migrate) instead of booting" },
+	{ "dump-vmstate", true, opt_dump_vmstate, "file",
+	  "write the migration schema of the -M machine type as JSON, exit" },
 	{ "no-reboot", false, opt_no_reboot, NULL,
 	  "exit instead of rebooting when the guest re-IPLs (DIAG 0x308)" },
 };
