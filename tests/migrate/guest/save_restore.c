@@ -260,6 +260,39 @@ static void refused(const char *what, const char *const *args,
 	free(s);
 }
 
+/* minivmm-stream on path: its exit status and output. */
+static int run_stream_tool(const char *path, char **output)
+{
+	char cmd[512], out[160];
+
+	snprintf(out, sizeof(out), "%s/tool.out", dir);
+	snprintf(cmd, sizeof(cmd), "'%s' '%s' >'%s' 2>&1", getenv("MINIVMM_STREAM"),
+		 path, out);
+	int ws = system(cmd);
+	*output = slurp(out);
+	unlink(out);
+	return WIFEXITED(ws) ? WEXITSTATUS(ws) : -1;
+}
+
+static void test_stream_tool(const char *damaged)
+{
+	char *o = NULL;
+	int st = run_stream_tool(state, &o);
+
+	ksft_test_result(st == 0 && o && strstr(o, "machine s390-ccw-mini-3") &&
+			 strstr(o, "section cpu instance 0 version 1") &&
+			 strstr(o, "psw_addr u64 = ") && strstr(o, "END") &&
+			 strstr(o, "stream checksum ok"),
+			 "minivmm-stream prints the records, sections and fields\n");
+	if (st != 0)
+		ksft_print_msg("minivmm-stream said: %.300s\n", o ? o : "");
+	free(o);
+	st = run_stream_tool(damaged, &o);
+	ksft_test_result(st == 1 && o && strstr(o, "minivmm-stream: "),
+			 "minivmm-stream: a damaged stream ends with status 1\n");
+	free(o);
+}
+
 static int copy_damaged(const char *to, long cut, long flip)
 {
 	char *cmd;
@@ -290,7 +323,7 @@ int main(int argc, char **argv)
 	struct stat st;
 
 	ksft_print_header();
-	ksft_set_plan(15);
+	ksft_set_plan(17);
 	if (argc < 2 || !getenv("MINIVMM"))
 		ksft_exit_skip("usage: MINIVMM=minivmm %s migcount.elf\n", argv[0]);
 	snprintf(dir, sizeof(dir), "/tmp/minivmm-mig-XXXXXX");
@@ -318,6 +351,11 @@ int main(int argc, char **argv)
 		refused("a file cut in half", args, needles);
 	else
 		ksft_test_result_fail("a file cut in half: copy\n");
+	if (getenv("MINIVMM_STREAM"))
+		test_stream_tool(damaged);
+	else
+		ksft_test_result_skip("minivmm-stream: $MINIVMM_STREAM not set\n"),
+		ksft_test_result_skip("minivmm-stream: damaged\n");
 	if (stat(state, &st) == 0 && copy_damaged(damaged, -1, st.st_size / 2) == 0)
 		refused("a file with one byte flipped", args, needles);
 	else
