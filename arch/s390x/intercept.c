@@ -80,6 +80,101 @@ static uint32_t vcpu_prefix(struct vcpu *vcpu)
 	return (uint32_t)vcpu->run->s.regs.prefix;
 }
 
+/* One page of an operand: the absolute address of logical address a, or
+ * -1 with the program interruption injected (PoP "Translation-Exception
+ * Identification": the page address and the address space in bits 62-63,
+ * bit 61 for DAT protection; the access id is the AR number). */
+static int64_t operand_page(struct vcpu *vcpu, uint64_t a, unsigned int ar,
+			    bool write)
+{
+	static const unsigned int asce_cr[4] = { 1, 1, 7, 13 };
+	struct kvm_run *run = vcpu->run;
+
+	if (run->psw_mask & PSW_MASK_DAT) {
+		unsigned int as = (unsigned int)((run->psw_mask & PSW_MASK_ASC) >>
+						 PSW_SHIFT_ASC);
+		unsigned int space = as;
+		struct dat_walk w;
+		int code;
+
+		if (as == PSW_ASC_ACCREG) {
+			/* ALETs 0 and 1 name the primary and secondary spaces;
+			 * others would need ART, which is not offered. */
+			uint32_t alet = ar ? run->s.regs.acrs[ar & 15] : 0;
+			if (alet > 1) {
+				s390_program_interrupt(vcpu, PGM_ALEN_TRANS);
+				return -1;
+			}
+			space = alet ? PSW_ASC_SECONDARY : PSW_ASC_PRIMARY;
+		}
+		code = dat_walk(vcpu->vm->ram, vcpu->vm->ram_size,
+				run->s.regs.crs[asce_cr[space]], a, &w);
+		uint64_t teid = (a & ~0xfffULL) | as;
+		if (!code && write && w.prot) {
+			code = PGM_PROTECTION;
+			teid |= TEID_DAT_PROT;
+		}
+		if (code) {
+			struct kvm_s390_irq irq = {
+				.type = KVM_S390_PROGRAM_INT,
+				.u.pgm.code = (uint16_t)code,
+				.u.pgm.trans_exc_code = teid,
+				.u.pgm.exc_access_id = (uint8_t)(as == PSW_ASC_ACCREG ? ar : 0),
+				.u.pgm.flags = KVM_S390_PGM_FLAGS_ILC_VALID |
+					(s390_icpt_ilen(vcpu) & KVM_S390_PGM_FLAGS_ILC_MASK),
+			};
+			vcpu->vm->ops->irq(vcpu, &irq);
+			return -1;
+		}
+		a = w.frame | (a & 0xfff);
+	}
+	a = vm_real_to_abs(vcpu_prefix(vcpu), a);
+	if (!vm_absolute(vcpu->vm, a, 1)) {
+		s390_program_interrupt(vcpu, PGM_ADDRESSING);
+		return -1;
+	}
+	return (int64_t)a;
+}
+
+int s390_guest_rw(struct vcpu *vcpu, uint64_t a, unsigned int ar, void *buf,
+		  uint64_t len, bool write)
+{
+	uint64_t amask = (vcpu->run->psw_mask & PSW_MASK_EA) ? ~0ULL :
+			 (vcpu->run->psw_mask & PSW_MASK_BA) ? 0x7fffffffULL : 0xffffffULL;
+	uint64_t abs[2];
+	unsigned int pages = 0;
+
+	/* Operands here are at most a page (CHSC: exactly one, aligned):
+	 * translate both pages before copying anything. */
+	if (len == 0 || len > 4096) {
+		s390_program_interrupt(vcpu, PGM_SPECIFICATION);
+		return -1;
+	}
+	for (uint64_t off = 0; off < len; pages++) {
+		uint64_t la = (a + off) & amask;
+		int64_t r = operand_page(vcpu, la, ar, write);
+
+		if (r < 0)
+			return -1;
+		abs[pages] = (uint64_t)r;
+		off += 4096 - (la & 0xfff);
+	}
+	if (!buf)
+		return 0;
+	for (uint64_t off = 0, i = 0; off < len; i++) {
+		uint64_t n = 4096 - (abs[i] & 0xfff);
+
+		if (n > len - off)
+			n = len - off;
+		if (write)
+			vm_write(vcpu->vm, abs[i], (const uint8_t *)buf + off, n);
+		else
+			vm_read(vcpu->vm, abs[i], (uint8_t *)buf + off, n);
+		off += n;
+	}
+	return 0;
+}
+
 /* ---- B2xx: SERVC and the channel-I/O instructions ------------------ */
 
 /* SERVICE CALL: R1 command word, R2 SCCB real address. */
@@ -102,10 +197,10 @@ static int handle_servc(struct vcpu *vcpu)
  * Channel-subsystem instructions (PoP chapter 14).  The handlers decode
  * operands and leave the semantics to devices/css.c, which returns the
  * condition code or a negative program-interruption code.  Operand
- * addresses are logical (real with DAT off, which is all the software
- * CPU offers so far) and turned into absolute ones with the prefix.
- * GR1 must hold a valid subsystem-identification word, else operand
- * exception.
+ * addresses are logical (s390_guest_rw: DAT, prefix); an operand that is
+ * stored is checked before the instruction changes any state (TSCH,
+ * STCRW).  GR1 must hold a valid subsystem-identification word, else
+ * operand exception.
  */
 static int css_result(struct vcpu *vcpu, int rc)
 {
@@ -115,19 +210,21 @@ static int css_result(struct vcpu *vcpu, int rc)
 	return 0;
 }
 
-/* The second-operand block of an S-format I/O instruction: aligned to
- * `align`, within guest storage.  Returns the absolute address or a
- * negative program-interruption code. */
-static int64_t css_operand(struct vcpu *vcpu, uint64_t len, uint64_t align)
+/* The second-operand block of an S-format I/O instruction, aligned to
+ * `align`: its logical address, or a negative program-interruption code. */
+static int64_t css_operand(struct vcpu *vcpu, uint64_t align)
 {
 	uint64_t a = s390_icpt_b2d2(vcpu);
 
 	if (a & (align - 1))
 		return -PGM_SPECIFICATION;
-	a = vm_real_to_abs(vcpu_prefix(vcpu), a);
-	if (!vm_absolute(vcpu->vm, a, len))
-		return -PGM_ADDRESSING;
 	return (int64_t)a;
+}
+
+/* B2 of an S-format instruction: the access register of its operand. */
+static unsigned int icpt_b2(struct vcpu *vcpu)
+{
+	return vcpu->run->s390_sieic.ipb >> 28;
 }
 
 static int handle_subchannel_insn(struct vcpu *vcpu)
@@ -150,24 +247,28 @@ static int handle_subchannel_insn(struct vcpu *vcpu)
 	case 0x76:
 		return css_result(vcpu, css_xsch(css, schid));
 	case 0x32:	/* MSCH: SCHIB operand, word aligned */
-		if ((a = css_operand(vcpu, SCHIB_SIZE, 4)) < 0)
+		if ((a = css_operand(vcpu, 4)) < 0)
 			return s390_program_interrupt(vcpu, (uint16_t)-a);
-		vm_read(vcpu->vm, (uint64_t)a, buf, SCHIB_SIZE);
+		if (s390_guest_rw(vcpu, (uint64_t)a, icpt_b2(vcpu), buf, SCHIB_SIZE, false))
+			return 0;
 		return css_result(vcpu, css_msch(css, schid, buf));
 	case 0x33:	/* SSCH: ORB operand, word aligned */
-		if ((a = css_operand(vcpu, ORB_SIZE, 4)) < 0)
+		if ((a = css_operand(vcpu, 4)) < 0)
 			return s390_program_interrupt(vcpu, (uint16_t)-a);
-		vm_read(vcpu->vm, (uint64_t)a, buf, ORB_SIZE);
+		if (s390_guest_rw(vcpu, (uint64_t)a, icpt_b2(vcpu), buf, ORB_SIZE, false))
+			return 0;
 		return css_result(vcpu, css_ssch(css, schid, buf));
 	case 0x34:	/* STSCH: SCHIB stored, word aligned */
 	default: {
 		int rc;
 
-		if ((a = css_operand(vcpu, SCHIB_SIZE, 4)) < 0)
+		if ((a = css_operand(vcpu, 4)) < 0)
 			return s390_program_interrupt(vcpu, (uint16_t)-a);
+		if (s390_guest_rw(vcpu, (uint64_t)a, icpt_b2(vcpu), NULL, SCHIB_SIZE, true))
+			return 0;
 		rc = css_stsch(css, schid, buf);
 		if (rc == 0)
-			vm_write(vcpu->vm, (uint64_t)a, buf, SCHIB_SIZE);
+			s390_guest_rw(vcpu, (uint64_t)a, icpt_b2(vcpu), buf, SCHIB_SIZE, true);
 		return css_result(vcpu, rc);
 	}
 	}
@@ -176,14 +277,16 @@ static int handle_subchannel_insn(struct vcpu *vcpu)
 /* STORE CHANNEL REPORT WORD: a CRW or zeros, cc 0 or 1. */
 static int handle_stcrw(struct vcpu *vcpu)
 {
-	int64_t a = css_operand(vcpu, CRW_SIZE, 4);
+	int64_t a = css_operand(vcpu, 4);
 	uint8_t crw[CRW_SIZE];
 	int cc;
 
 	if (a < 0)
 		return s390_program_interrupt(vcpu, (uint16_t)-a);
+	if (s390_guest_rw(vcpu, (uint64_t)a, icpt_b2(vcpu), NULL, CRW_SIZE, true))
+		return 0;
 	cc = css_stcrw(vcpu->vm->css, crw);
-	vm_write(vcpu->vm, (uint64_t)a, crw, CRW_SIZE);
+	s390_guest_rw(vcpu, (uint64_t)a, icpt_b2(vcpu), crw, CRW_SIZE, true);
 	s390_set_cc(vcpu, (unsigned int)cc);
 	return 0;
 }
@@ -220,13 +323,18 @@ static int handle_chsc(struct vcpu *vcpu)
 {
 	uint32_t ipb = vcpu->run->s390_sieic.ipb;
 	unsigned int r1 = (ipb >> 20) & 0xf;
-	uint64_t a = vm_real_to_abs(vcpu_prefix(vcpu), s390_gpr(vcpu, r1));
+	uint64_t a = s390_gpr(vcpu, r1);
 	uint8_t *block;
+	int64_t abs;
 	int rc;
 
 	if (a & 0xfff)
 		return s390_program_interrupt(vcpu, PGM_SPECIFICATION);
-	block = vm_absolute(vcpu->vm, a, 4096);
+	/* The block is one page, read and written in place. */
+	abs = operand_page(vcpu, a, r1, true);
+	if (abs < 0)
+		return 0;
+	block = vm_absolute(vcpu->vm, (uint64_t)abs, 4096);
 	if (!block)
 		return s390_program_interrupt(vcpu, PGM_ADDRESSING);
 	rc = css_chsc(vcpu->vm->css, block);
@@ -354,33 +462,6 @@ int s390_handle_reset(struct vcpu *vcpu)
 	return 0;
 }
 
-/* The absolute address of logical address `a` of the exit's PSW (DAT
- * through the ASCE of its address space, then prefixing); -1 when it does
- * not translate.  Access-register mode uses ALETs 0 and 1 only. */
-static int64_t logical_to_abs(struct vcpu *vcpu, uint64_t a, unsigned int ar)
-{
-	struct kvm_run *run = vcpu->run;
-
-	if (run->psw_mask & PSW_MASK_DAT) {
-		static const unsigned int asce_cr[4] = { 1, 1, 7, 13 };
-		unsigned int as = (unsigned int)((run->psw_mask & PSW_MASK_ASC) >>
-						 PSW_SHIFT_ASC);
-		struct dat_walk w;
-
-		if (as == PSW_ASC_ACCREG) {
-			uint32_t alet = ar ? run->s.regs.acrs[ar & 15] : 0;
-			if (alet > 1)
-				return -1;
-			as = alet ? PSW_ASC_SECONDARY : PSW_ASC_PRIMARY;
-		}
-		if (dat_walk(vcpu->vm->ram, vcpu->vm->ram_size,
-			     run->s.regs.crs[asce_cr[as]], a, &w))
-			return -1;
-		a = w.frame | (a & 0xfff);
-	}
-	return (int64_t)vm_real_to_abs(vcpu_prefix(vcpu), a);
-}
-
 /* STSI 3.2.2 with KVM_CAP_S390_USER_STSI: describe this VM (PoP
  * "SYSIB 3.2.2": a description of 64 bytes from byte 32 with the CPU
  * counts at 4-7, the name at 12, the capability adjustment factor at 20
@@ -395,14 +476,10 @@ int s390_handle_stsi(struct vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 	uint8_t sysib[4096] = { 0 };
 	uint16_t n = (uint16_t)vcpu->vm->ncpus;
-	int64_t a;
 
 	if (run->s390_stsi.fc != 3 || run->s390_stsi.sel1 != 2 ||
 	    run->s390_stsi.sel2 != 2)
 		return 0;
-	a = logical_to_abs(vcpu, run->s390_stsi.addr, run->s390_stsi.ar);
-	if (a < 0)
-		return 0;	/* the kernel-provided block stays */
 	sysib[31] = 1;			/* count of descriptions */
 	uint8_t *d = sysib + 32;	/* first description */
 	be16_st(d + 4, n);		/* total CPUs */
@@ -410,8 +487,8 @@ int s390_handle_stsi(struct vcpu *vcpu)
 	memcpy(d + 12, name, sizeof(name));
 	be32_st(d + 20, 1000);		/* caf: one CPU's capacity */
 	memcpy(d + 24, cpi, sizeof(cpi));
-	if (vm_write(vcpu->vm, (uint64_t)a, sysib, sizeof(sysib)) < 0)
-		return s390_program_interrupt(vcpu, PGM_ADDRESSING);
+	s390_guest_rw(vcpu, run->s390_stsi.addr, run->s390_stsi.ar, sysib,
+		      sizeof(sysib), true);
 	return 0;
 }
 
@@ -436,11 +513,10 @@ int s390_handle_tsch(struct vcpu *vcpu)
 		return s390_program_interrupt(vcpu, PGM_OPERAND);
 	if (a & 3)
 		return s390_program_interrupt(vcpu, PGM_SPECIFICATION);
-	a = vm_real_to_abs(vcpu_prefix(vcpu), a);
-	if (!vm_absolute(vcpu->vm, a, IRB_SIZE))
-		return s390_program_interrupt(vcpu, PGM_ADDRESSING);
+	if (s390_guest_rw(vcpu, a, b2, NULL, IRB_SIZE, true))
+		return 0;
 	rc = css_tsch(vcpu->vm->css, schid, irb);
 	if (rc != 3)
-		vm_write(vcpu->vm, a, irb, IRB_SIZE);
+		s390_guest_rw(vcpu, a, b2, irb, IRB_SIZE, true);
 	return css_result(vcpu, rc);
 }

@@ -35,6 +35,18 @@ int s390_program_interrupt(struct vcpu *vcpu, uint16_t code);
 unsigned int s390_icpt_ilen(struct vcpu *vcpu);
 /* Base+displacement operand address of an RS/S-format instruction. */
 uint64_t s390_icpt_b2d2(struct vcpu *vcpu);
+/*
+ * An intercepted instruction's storage operand at logical address a:
+ * copies len bytes to (write) or from guest storage, or with buf NULL
+ * only checks that it could.  Logical addresses go through DAT when the
+ * exit's PSW has it on (the ASCE of its address space; in the AR mode
+ * access register ar with ALET 0 or 1), then prefixing and the storage
+ * bound.  Returns 0, or injects the program interruption (translation
+ * exceptions with their TEID, protection for a store into a DAT-protected
+ * page, addressing) and returns -1; nothing is copied then.
+ */
+int s390_guest_rw(struct vcpu *vcpu, uint64_t a, unsigned int ar, void *buf,
+		  uint64_t len, bool write);
 
 /* SIGP orders that reach userspace (arch/s390x/sigp.c).  Returns the cc;
  * *status is stored into R1 by the caller for cc 1. */
