@@ -237,6 +237,48 @@ static void test_destination(const char *done)
 	free(s);
 }
 
+/*
+ * -smp 2: CPU 1 counts, CPU 0 is stopped.  The restored stopped CPU 0
+ * must stay stopped (vm_run() starts no CPU after -incoming).
+ */
+static void test_smp(const char *guest, const char *done)
+{
+	char uri[160];
+	const char *const sargs[] = { "-smp", "2", "-kernel", guest, NULL };
+	const char *const dargs[] = { "-smp", "2", "-incoming", uri, NULL };
+	struct vmm_proc p;
+	bool saved = false;
+
+	snprintf(uri, sizeof(uri), "file:%s", state);
+	if (spawn_to(&p, true, sargs, out_src) == 0) {
+		struct qmp_client *c = qmp_client_new(p.qmp_fd, NULL, NULL, true);
+
+		if (c && wait_for(out_src, "migcount progress 2\n")) {
+			json_t *r = qmp_execute(c, "migrate",
+						json_pack("{s:s}", "uri", uri));
+			saved = r && qmp_reply_ok(r);
+			json_decref(r);
+		}
+		vmm_wait(&p);
+		qmp_client_free(c);
+	}
+	if (!saved || spawn_to(&p, false, dargs, out_dst) < 0) {
+		ksft_test_result_fail("-smp 2: save mid-run\n");
+		show(out_src);
+		return;
+	}
+	int ws = vmm_wait(&p);
+	char *o = slurp(out_dst);
+
+	ksft_test_result(exited_with(ws, 0) && o && strstr(o, done) &&
+			 !strstr(o, "cpu0 resumed") && !strstr(o, "migcount start"),
+			 "-smp 2: the restored stopped CPU 0 stays stopped, CPU 1 "
+			 "finishes\n");
+	if (!exited_with(ws, 0) || !o || !strstr(o, done))
+		show(out_dst);
+	free(o);
+}
+
 /* minivmm args... must end with status 1, no guest output, and every
  * needle in its message. */
 static void refused(const char *what, const char *const *args,
@@ -323,7 +365,7 @@ int main(int argc, char **argv)
 	struct stat st;
 
 	ksft_print_header();
-	ksft_set_plan(17);
+	ksft_set_plan(18);
 	if (argc < 2 || !getenv("MINIVMM"))
 		ksft_exit_skip("usage: MINIVMM=minivmm %s migcount.elf\n", argv[0]);
 	snprintf(dir, sizeof(dir), "/tmp/minivmm-mig-XXXXXX");
@@ -364,6 +406,8 @@ int main(int argc, char **argv)
 	snprintf(uri, sizeof(uri), "file:%s/absent.mig", dir);
 	const char *const needles2[] = { "-incoming", uri, "No such file", NULL };
 	refused("a missing file", args, needles2);
+
+	test_smp(argv[1], done);
 
 	unlink(out_src);
 	unlink(out_dst);
