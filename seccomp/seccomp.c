@@ -185,6 +185,8 @@ static const struct sb_rule vcpu_rules[] = {
 	    "wake-up eventfd of the main loop (vm_request_end, mainloop_post)"),
 	ANY(POLL, "console output waits for a non-blocking chardev"),
 	ANY("getrandom", "virtio-rng fills the guest's buffer"),
+	ANY("sched_yield", "software CPU: an IPTE/IDTE/CSP purge waits for the "
+	    "other CPUs' TLB flush acknowledgements (soft_tlb_purge_sync)"),
 	/* KVM (arch/s390x/kvm.c) on the vCPU's own fd and the VM fd. */
 	IOCTL(B_KVM, KVM_RUN, "enter the guest"),
 	IOCTL(B_KVM, KVM_GET_REGS, "intercept handlers read registers"),

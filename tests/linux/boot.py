@@ -2,7 +2,7 @@
 """Boot Debian's s390x Linux kernel with a test initramfs; TAP on stdout.
 
     boot.py --vmm MINIVMM [--cpus N] [--mem MIB] [--virtio] [--timeout S]
-            [--qemu QEMU_BINARY] [--keep DIR]
+            [--qemu QEMU_BINARY] [--keep DIR] [--vmm-arg ARG]...
 
 Fetches (or reuses the cached) Debian packages with scripts/fetch-linux,
 builds an initramfs with tests/linux/mkinitramfs.py and tests/linux/init.sh,
@@ -98,6 +98,8 @@ def main():
     ap.add_argument("--virtio", action="store_true")
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--keep")
+    ap.add_argument("--vmm-arg", action="append", default=[],
+                    help="extra argument for minivmm (repeatable)")
     a = ap.parse_args()
     if not a.vmm and not a.qemu:
         sys.exit("boot.py: --vmm or --qemu")
@@ -137,7 +139,7 @@ def main():
         argv = [a.qemu, "-M", "s390-ccw-virtio", "-nographic", "-nodefaults",
                 "-chardev", "stdio,id=con", "-device", "sclpconsole,chardev=con"]
     else:
-        argv = [a.vmm]
+        argv = [a.vmm] + a.vmm_arg
     argv += ["-m", str(a.mem), "-smp", str(a.cpus),
              "-kernel", env["LINUX_KERNEL"], "-initrd", str(initrd),
              "-append", " ".join(append)]
