@@ -22,6 +22,7 @@ struct dev_setup {
 	struct virtio_blk *blk[OPT_MAX_DEVOPTS];
 	struct virtio_rng *rng[OPT_MAX_DEVOPTS];
 	struct virtio_console *con[OPT_MAX_DEVOPTS];
+	struct virtio_net *net[2 * OPT_MAX_DEVOPTS];	/* -device, then -nic */
 	int fds[2 * OPT_MAX_DEVOPTS];	/* sockets we opened */
 	unsigned int nfds;
 };
@@ -232,10 +233,19 @@ static int parse_device(struct dev_config *dc, const char *arg, char **err)
 		d->kind = DEV_VIRTIO_SERIAL;
 	else if (!strcmp(it.val, "virtconsole"))
 		console = true;
+	else if (!strcmp(it.val, "virtio-net-ccw")) {
+		/* devices/net-setup.c parses its properties. */
+		d->kind = DEV_VIRTIO_NET;
+		d->nic = net_config_add_device(&dc->net, arg, err);
+		if (d->nic < 0)
+			return -EINVAL;
+		dc->ndevices++;
+		return 0;
+	}
 	else {
 		error_setf(err, "%s: '%s' is not a device minivmm has "
 			   "(virtio-blk-ccw, virtio-rng-ccw, virtio-serial-ccw, "
-			   "virtconsole)", opt, it.val);
+			   "virtconsole, virtio-net-ccw)", opt, it.val);
 		return -EINVAL;
 	}
 	int chardev = -1;
@@ -336,6 +346,9 @@ int dev_config_parse(struct dev_config *dc, const struct vmm_options *o,
 		}
 		dc->nchardevs++;
 	}
+	r = net_config_parse(&dc->net, o, err);
+	if (r)
+		return r;
 	for (unsigned int i = 0; i < o->ndevices; i++) {
 		r = parse_device(dc, o->devices[i], err);
 		if (r)
@@ -468,8 +481,16 @@ int dev_setup_create(struct vm *vm, const struct dev_config *dc, char **err)
 		case DEV_VIRTIO_SERIAL:
 			r = make_console(s, vm->css, dc, d, i, err);
 			break;
+		case DEV_VIRTIO_NET:
+			r = net_setup_create(&s->net[i], vm, &dc->net, d->nic, err);
+			break;
 		}
 	}
+	/* -nic devices after the -device ones. */
+	for (unsigned int i = 0, k = 0; i < dc->net.nnics && !r; i++)
+		if (!net_nic_is_device(&dc->net, i))
+			r = net_setup_create(&s->net[OPT_MAX_DEVOPTS + k++], vm,
+					     &dc->net, i, err);
 	if (r) {
 		dev_setup_destroy(s);
 		return r;
@@ -487,6 +508,8 @@ static void dev_setup_destroy(void *opaque)
 		virtio_rng_destroy(s->rng[i]);
 		virtio_console_destroy(s->con[i]);
 	}
+	for (unsigned int i = 0; i < 2 * OPT_MAX_DEVOPTS; i++)
+		virtio_net_destroy(s->net[i]);
 	for (unsigned int i = 0; i < s->nfds; i++)
 		close(s->fds[i]);
 	free(s);

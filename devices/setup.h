@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 
+#include "devices/net-setup.h"
 #include "vmm/options.h"
 
 struct vm;
@@ -48,6 +49,7 @@ enum dev_kind {
 	DEV_VIRTIO_BLK,
 	DEV_VIRTIO_RNG,
 	DEV_VIRTIO_SERIAL,
+	DEV_VIRTIO_NET,
 };
 
 struct dev_device {
@@ -55,6 +57,7 @@ struct dev_device {
 	int devno;			/* -1: next free */
 	int drive;			/* index into drives (blk) */
 	int chardev;			/* index into chardevs (serial), -1 */
+	int nic;			/* index into net.nics (net) */
 	char serial[21];
 };
 
@@ -63,6 +66,7 @@ struct dev_config {
 	struct dev_chardev chardevs[OPT_MAX_DEVOPTS];
 	struct dev_device devices[OPT_MAX_DEVOPTS];
 	unsigned int ndrives, nchardevs, ndevices;
+	struct net_setup_config net;	/* -netdev, -nic, virtio-net-ccw */
 };
 
 /* 0, or -EINVAL with *err set. */

@@ -34,7 +34,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/if_tun.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -239,6 +242,73 @@ static const struct sb_rule chardev_in_rules[] = {
 };
 
 /*
+ * virtio-net packet thread (devices/virtio-net.c) with a stream, dgram
+ * or tap backend: everything was opened at setup; the thread polls the
+ * backend's fds and its eventfd, moves frames, accepts the next client
+ * of a server=on stream socket and closes one that left.
+ */
+static const struct sb_rule net_io_rules[] = {
+	ANY("read", "its eventfd; frames from a TAP device"),
+	ANY("write", "kicks to its own eventfd; frames to a TAP device"),
+	ANY(POLL, "wait for the backend's fds and the eventfd"),
+	ANY("recvfrom", "frames from a stream or datagram socket"),
+	ANY("sendmsg", "a length-prefixed frame to a stream socket"),
+	ANY("sendto", "frames to a stream or datagram socket"),
+	ANY("accept4", "the next client of a server=on stream netdev"),
+	ANY("close", "a stream client that went away"),
+	{ "ioctl", B_ALL, { ARG_EQ(1, TUNSETOFFLOAD, "TUNSETOFFLOAD") },
+	  "tap: the guest's checksum offload changed" },
+	IOCTL(B_KVM, KVM_S390_INTERRUPT, "I/O interrupts for used buffers"),
+};
+
+/*
+ * The same thread with -netdev user: libslirp is a TCP/IP stack that
+ * NATs the guest's connections to host sockets it creates on demand
+ * (socket, connect, bind/listen for hostfwd and FTP-style emulation),
+ * and reads /etc/resolv.conf to forward DNS.  Sockets only: execve,
+ * ptrace and file creation stay forbidden.
+ */
+static const struct sb_rule net_user_rules[] = {
+	ANY("read", "its eventfd; /etc/resolv.conf"),
+	ANY("write", "kicks to its own eventfd"),
+	ANY(POLL, "wait for slirp's sockets and the eventfd"),
+	{ "socket", B_ALL, { ARG_EQ(0, AF_INET, "AF_INET") },
+	  "slirp: a host socket per guest connection (NAT)" },
+	{ "socket", B_ALL, { ARG_EQ(0, AF_INET6, "AF_INET6") },
+	  "slirp: a host socket per guest connection (NAT, IPv6)" },
+	ANY("connect", "slirp: the guest's outbound TCP/UDP connections"),
+	ANY("bind", "slirp: hostfwd listeners, UDP source ports"),
+	ANY("listen", "slirp: hostfwd listeners"),
+	ANY("accept", "slirp: inbound hostfwd connections"),
+	ANY("accept4", "slirp: inbound hostfwd connections"),
+	ANY("setsockopt", "slirp: SO_REUSEADDR, TCP_NODELAY, OOB inline"),
+	ANY("getsockopt", "slirp: SO_ERROR of a pending connect"),
+	ANY("getsockname", "slirp: the local address of a connection"),
+	ANY("getpeername", "slirp: the peer of an accepted connection"),
+	ANY("shutdown", "slirp: half-closed guest connections"),
+	ANY("recvfrom", "slirp: data from host sockets"),
+	ANY("recvmsg", "slirp: data from host sockets"),
+	ANY("sendto", "slirp: data to host sockets"),
+	ANY("sendmsg", "slirp: data to host sockets"),
+	ANY("close", "slirp: connections that ended"),
+	{ "fcntl", B_ALL, { ARG_EQ(1, F_GETFL, "F_GETFL") },
+	  "slirp: make a new socket non-blocking" },
+	{ "fcntl", B_ALL, { ARG_EQ(1, F_SETFL, "F_SETFL") },
+	  "slirp: make a new socket non-blocking" },
+	{ "ioctl", B_ALL, { ARG_EQ(1, FIONREAD, "FIONREAD") },
+	  "slirp: bytes waiting on a socket" },
+	{ "openat", B_ALL, { ARG_CLEAR(2, O_CREAT | O_TRUNC | O_WRONLY | O_RDWR,
+				       "read-only") },
+	  "slirp: /etc/resolv.conf for DNS forwarding" },
+	ANY("fstat", "slirp: stdio reads /etc/resolv.conf"),
+	ANY("newfstatat", "slirp: has /etc/resolv.conf changed"),
+	ANY("statx", "slirp: has /etc/resolv.conf changed"),
+	ANY("lseek", "slirp: stdio reads /etc/resolv.conf"),
+	ANY("getrandom", "slirp: TCP initial sequence numbers, DHCP xids"),
+	IOCTL(B_KVM, KVM_S390_INTERRUPT, "I/O interrupts for used buffers"),
+};
+
+/*
  * Block I/O worker (devices/virtio-blk.c, one per device): positioned
  * I/O on the image fd opened at setup, flushes, eventfd notification.
  * A proposal until the worker exists: extend it with the worker.
@@ -325,6 +395,8 @@ static const struct sb_table kind_tables[SANDBOX_THREAD_KINDS] = {
 	[SANDBOX_BLOCK_IO] = TABLE(block_io_rules),
 	[SANDBOX_MIGRATION] = TABLE(migration_rules),
 	[SANDBOX_CHARDEV_IN] = TABLE(chardev_in_rules),
+	[SANDBOX_NET_IO] = TABLE(net_io_rules),
+	[SANDBOX_NET_USER] = TABLE(net_user_rules),
 };
 
 static const char *const kind_names[SANDBOX_THREAD_KINDS] = {
@@ -334,6 +406,8 @@ static const char *const kind_names[SANDBOX_THREAD_KINDS] = {
 	[SANDBOX_BLOCK_IO] = "block-io",
 	[SANDBOX_MIGRATION] = "migration",
 	[SANDBOX_CHARDEV_IN] = "chardev-in",
+	[SANDBOX_NET_IO] = "net-io",
+	[SANDBOX_NET_USER] = "net-user",
 };
 
 /* The tables in the order a filter is built from them. */

@@ -52,6 +52,8 @@ enum sandbox_thread {
 	SANDBOX_BLOCK_IO,	/* block I/O worker (devices/virtio-blk.c) */
 	SANDBOX_MIGRATION,	/* migration thread (not written yet) */
 	SANDBOX_CHARDEV_IN,	/* chardev input of a virtio console */
+	SANDBOX_NET_IO,		/* virtio-net packet thread: socket/tap backends */
+	SANDBOX_NET_USER,	/* virtio-net packet thread with libslirp (-netdev user) */
 	SANDBOX_THREAD_KINDS,
 };
 

@@ -60,7 +60,7 @@ struct ccw {
 
 /* ---- lib/virtio.c ---- */
 #define VQ_NUM		64
-#define VDEV_MAX_VQS	2
+#define VDEV_MAX_VQS	3
 
 struct vring_desc {
 	uint64_t addr;
