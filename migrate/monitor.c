@@ -109,6 +109,7 @@ struct mig_monitor {
 	struct mig_stats stats;		/* MIG_COMPLETED outgoing */
 	uint64_t total_ms;
 	bool incoming;
+	bool deferred, autostart;	/* -incoming defer, not yet loaded */
 };
 
 int mig_monitor_create(struct mig_monitor **out, struct vm *vm, char **err)
@@ -136,6 +137,12 @@ void mig_monitor_incoming_done(struct mig_monitor *m)
 {
 	m->status = MIG_COMPLETED;
 	m->incoming = true;
+}
+
+void mig_monitor_defer(struct mig_monitor *m, bool autostart)
+{
+	m->deferred = true;
+	m->autostart = autostart;
 }
 
 static uint64_t now_ms(void)
@@ -169,6 +176,44 @@ static json_t *cmd_migrate(struct qmp_call *call, json_t *args)
 	}
 	m->status = MIG_COMPLETED;
 	m->total_ms = now_ms() - t0;
+	return json_object();
+}
+
+/*
+ * migrate-incoming {"uri": "file:PATH"} after -incoming defer.  The VM is
+ * paused with no CPU started; the stream is checked whole before anything
+ * is applied.  A failed load ends minivmm (status 1), as QEMU's
+ * destination exits: its RAM may already hold part of the stream.
+ */
+static json_t *cmd_migrate_incoming(struct qmp_call *call, json_t *args)
+{
+	struct mig_monitor *m = call->opaque;
+	const char *uri = json_string_value(json_object_get(args, "uri"));
+	char *err = NULL;
+
+	if (!m->deferred)
+		return qmp_fail(call, QMP_ERR_GENERIC, "'-incoming' was not "
+				"specified on the command line, or the incoming "
+				"migration has already been started");
+	if (!migrate_uri_valid(uri)) {
+		json_t *r = NULL;
+
+		migrate_from_uri(call->vm, uri, &err);	/* the message */
+		r = qmp_fail(call, QMP_ERR_GENERIC, "%s", err ? err : "bad URI");
+		free(err);
+		return r;
+	}
+	m->deferred = false;
+	if (migrate_from_uri(call->vm, uri, &err) < 0) {
+		m->status = MIG_FAILED;
+		m->error = err;
+		vm_request_end(call->vm, VM_END_ERROR, "migrate-incoming %s",
+			       err ? err : "failed");
+		return qmp_fail(call, QMP_ERR_GENERIC, "%s", err ? err : "failed");
+	}
+	mig_monitor_incoming_done(m);
+	if (m->autostart && vm_resume(call->vm))
+		vm_emit_event(call->vm, VM_EVENT_RESUME, false, NULL);
 	return json_object();
 }
 
@@ -208,6 +253,7 @@ static const struct qmp_arg migrate_args[] = {
 const struct qmp_command migrate_qmp_commands[] = {
 	{ "migrate", cmd_migrate, migrate_args },
 	{ "query-migrate", cmd_query_migrate, NULL },
+	{ "migrate-incoming", cmd_migrate_incoming, migrate_args },
 };
 const size_t migrate_qmp_ncommands =
 	sizeof(migrate_qmp_commands) / sizeof(migrate_qmp_commands[0]);

@@ -40,7 +40,10 @@ int mig_monitor_create(struct mig_monitor **out, struct vm *vm, char **err);
 void mig_monitor_destroy(struct mig_monitor *m);
 /* The destination of -incoming reports that migration as completed. */
 void mig_monitor_incoming_done(struct mig_monitor *m);
-/* migrate, query-migrate; opaque = the mig_monitor. */
+/* -incoming defer: migrate-incoming loads into the paused VM, then
+ * resumes it when autostart (no -S). */
+void mig_monitor_defer(struct mig_monitor *m, bool autostart);
+/* migrate, query-migrate, migrate-incoming; opaque = the mig_monitor. */
 extern const struct qmp_command migrate_qmp_commands[];
 extern const size_t migrate_qmp_ncommands;
 #endif

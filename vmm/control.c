@@ -111,8 +111,12 @@ int control_create(struct control **out, struct vm *vm,
 	rc = mig_monitor_create(&c->mig, vm, err);
 	if (rc < 0)
 		goto fail;
-	if (o->incoming)
+	if (o->incoming && !strcmp(o->incoming, "defer")) {
+		vm_pause(vm);	/* until migrate-incoming has loaded */
+		mig_monitor_defer(c->mig, !o->start_paused);
+	} else if (o->incoming) {
 		mig_monitor_incoming_done(c->mig);
+	}
 	rc = qmp_server_add_commands(c->qmp, migrate_qmp_commands,
 				     migrate_qmp_ncommands, c->mig, err);
 	if (rc < 0)

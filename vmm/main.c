@@ -238,7 +238,7 @@ int main(int argc, char **argv)
 
 	/* -incoming: the whole stream is read and checked before anything
 	 * is applied; any error ends minivmm before a guest instruction. */
-	if (opts.incoming) {
+	if (opts.incoming && strcmp(opts.incoming, "defer")) {
 		if (migrate_from_uri(vm, opts.incoming, &err) < 0) {
 			fprintf(stderr, "minivmm: -incoming %s\n",
 				err ? err : "cannot restore the VM");
@@ -247,8 +247,9 @@ int main(int argc, char **argv)
 			vm_destroy(vm);
 			return EXIT_VMM_ERROR;
 		}
-		vm->cpus_restored = true;
 	}
+	if (opts.incoming)	/* defer: CPUs wait for migrate-incoming */
+		vm->cpus_restored = true;
 
 	/* Monitors and qtest: sockets are made before privileges go. */
 	struct control *ctl;

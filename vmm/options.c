@@ -455,10 +455,11 @@ static int opt_start_paused(struct opt_parser *p, const char *arg)
 	return 0;
 }
 
-/* -incoming file:PATH: restore a saved VM instead of booting -kernel. */
+/* -incoming file:PATH|defer: restore a saved VM instead of booting
+ * -kernel (defer: the URI comes later, QMP migrate-incoming). */
 static int opt_incoming(struct opt_parser *p, const char *arg)
 {
-	if (strncmp(arg, "file:", 5) || !arg[5])
+	if (strcmp(arg, "defer") && (strncmp(arg, "file:", 5) || !arg[5]))
 		return fail(p, "-incoming: unknown migration protocol: %s "
 			    "(minivmm supports file:PATH)", arg);
 	p->o->incoming = arg;
@@ -614,7 +615,7 @@ static const struct opt_def opt_table[] = {
 	  "qtest device-test socket (implies -accel qtest)" },
 	{ "S", false, opt_start_paused, NULL,
 	  "do not start the CPUs (QMP 'cont' starts them)" },
-	{ "incoming", true, opt_incoming, "file:PATH",
+	{ "incoming", true, opt_incoming, "file:PATH|defer",
 	  "restore the VM saved there (QMP migrate) instead of booting" },
 	{ "dump-vmstate", true, opt_dump_vmstate, "file",
 	  "write the migration schema of the -M machine type as JSON, exit" },

@@ -56,7 +56,7 @@ struct vmm_options {
 	unsigned int nqmp;
 	const char *qtest;	/* -qtest endpoint; implies -accel qtest */
 	bool start_paused;	/* -S */
-	const char *incoming;	/* -incoming file:PATH (migrate/monitor.h) */
+	const char *incoming;	/* -incoming file:PATH|defer (migrate/monitor.h) */
 	const char *dump_vmstate;	/* --dump-vmstate FILE: schema JSON, exit 0 */
 	bool no_reboot;		/* -no-reboot: a guest re-IPL ends minivmm */
 };

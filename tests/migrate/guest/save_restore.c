@@ -279,6 +279,39 @@ static void test_smp(const char *guest, const char *done)
 	free(o);
 }
 
+/* -incoming defer, then QMP migrate-incoming (the -smp 2 stream). */
+static void test_defer(const char *done)
+{
+	char uri[160];
+	const char *const args[] = { "-smp", "2", "-incoming", "defer", NULL };
+	struct vmm_proc p;
+
+	snprintf(uri, sizeof(uri), "file:%s", state);
+	if (spawn_to(&p, true, args, out_dst) < 0) {
+		ksft_test_result_fail("-incoming defer: spawn\n");
+		return;
+	}
+	struct qmp_client *c = qmp_client_new(p.qmp_fd, NULL, NULL, true);
+	json_t *bad = qmp_execute(c, "migrate-incoming",
+				  json_pack("{s:s}", "uri", "exec:cat"));
+	json_t *good = qmp_execute(c, "migrate-incoming",
+				   json_pack("{s:s}", "uri", uri));
+	int ws = vmm_wait(&p);
+	char *o = slurp(out_dst);
+
+	ksft_test_result(bad && strstr(error_desc(bad), "unknown migration protocol: exec:cat") &&
+			 good && qmp_reply_ok(good) && exited_with(ws, 0) &&
+			 o && strstr(o, done) && !strstr(o, "cpu0 resumed"),
+			 "-incoming defer: migrate-incoming refuses exec:, loads "
+			 "file: and the guest finishes\n");
+	if (!o || !strstr(o, done))
+		show(out_dst);
+	json_decref(bad);
+	json_decref(good);
+	qmp_client_free(c);
+	free(o);
+}
+
 /* minivmm args... must end with status 1, no guest output, and every
  * needle in its message. */
 static void refused(const char *what, const char *const *args,
@@ -365,7 +398,7 @@ int main(int argc, char **argv)
 	struct stat st;
 
 	ksft_print_header();
-	ksft_set_plan(18);
+	ksft_set_plan(19);
 	if (argc < 2 || !getenv("MINIVMM"))
 		ksft_exit_skip("usage: MINIVMM=minivmm %s migcount.elf\n", argv[0]);
 	snprintf(dir, sizeof(dir), "/tmp/minivmm-mig-XXXXXX");
@@ -408,6 +441,7 @@ int main(int argc, char **argv)
 	refused("a missing file", args, needles2);
 
 	test_smp(argv[1], done);
+	test_defer(done);
 
 	unlink(out_src);
 	unlink(out_dst);
