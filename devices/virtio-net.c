@@ -130,6 +130,9 @@ struct virtio_net {
 	/* Guest-visible device state (transport lock). */
 	struct virtio_net_state st;
 	atomic_bool announce_req;	/* announce on the packet thread */
+	atomic_bool offload_sync;	/* features changed: tell the backend */
+	atomic_bool rx_purge;		/* reset: pending frames are stale */
+	atomic_bool rx_ready;		/* DRIVER_OK: take frames from the backend */
 	/* Packet thread. */
 	pthread_t thread;
 	bool thread_started;
@@ -241,7 +244,16 @@ static void state_reset(struct virtio_net *n)
 
 static void net_reset(void *dev)
 {
-	state_reset(dev);	/* transport lock held */
+	struct virtio_net *n = dev;
+
+	state_reset(n);		/* transport lock held */
+	atomic_store(&n->offload_sync, true);
+	/* Until DRIVER_OK frames stay in the backend (QEMU's can_receive);
+	 * those waiting for the old driver's buffers go, as a NIC's FIFO
+	 * does on reset.  The packet thread frees them. */
+	atomic_store(&n->rx_ready, false);
+	atomic_store(&n->rx_purge, true);
+	kick(n);
 }
 
 static void net_notify(void *dev, unsigned int q)
@@ -252,7 +264,11 @@ static void net_notify(void *dev, unsigned int q)
 
 static void net_driver_ok(void *dev)
 {
-	kick(dev);		/* frames may be waiting */
+	struct virtio_net *n = dev;
+
+	atomic_store(&n->offload_sync, true);
+	atomic_store(&n->rx_ready, true);
+	kick(n);		/* frames may be waiting */
 }
 
 /* ---- receive filter (5.1.6.5.1) --------------------------------------- */
@@ -292,7 +308,7 @@ static bool peer_can_receive(void *opaque)
 {
 	struct virtio_net *n = opaque;
 
-	return n->pend_count < RX_PENDING;
+	return atomic_load(&n->rx_ready) && n->pend_count < RX_PENDING;
 }
 
 static uint16_t max_frame(const struct virtio_net *n)
@@ -490,6 +506,14 @@ static int rx_one(struct virtio_net *n, const struct rx_frame *f,
 static void rx_flush(struct virtio_net *n)
 {
 	bool notify = false, broken = false;
+
+	if (atomic_exchange(&n->rx_purge, false)) {
+		for (; n->pend_count; n->pend_count--) {
+			free(n->pend[n->pend_head].data);
+			n->pend[n->pend_head].data = NULL;
+			n->pend_head = (n->pend_head + 1) % RX_PENDING;
+		}
+	}
 
 	if (!n->pend_count)
 		return;
@@ -823,6 +847,16 @@ static void *net_thread(void *arg)
 		n->nb->ops->dispatch(n->nb, pfd + 1, cnt - 1);
 		if (atomic_exchange(&n->announce_req, false))
 			announce_now(n);
+		if (atomic_exchange(&n->offload_sync, false) &&
+		    n->nb->ops->set_offload) {
+			/* A TAP may hand over partial checksums only to a
+			 * driver that takes them (GUEST_CSUM). */
+			vccw_lock(n->vd);
+			bool csum = vccw_queue(n->vd, RXQ) &&
+				    (vccw_features(n->vd) & VIRTIO_NET_F_GUEST_CSUM);
+			vccw_unlock(n->vd);
+			n->nb->ops->set_offload(n->nb, csum);
+		}
 		ctrl_flush(n);
 		tx_flush(n);
 		rx_flush(n);

@@ -6,7 +6,7 @@ MINIVMM_PKGS=(meson ninja-build pkg-config gcc gcc-s390x-linux-gnu
 	binutils-s390x-linux-gnu libc6-dev-s390x-cross
 	linux-libc-dev-s390x-cross libseccomp-dev libcap-ng-dev
 	qemu-user-static qemu-system-misc python3 libjansson-dev
-	libxxhash-dev)
+	libxxhash-dev libslirp-dev)
 
 # The cross build's target libraries, as Debian multiarch packages (the
 # cross file finds them with pkg-config in /usr/lib/s390x-linux-gnu).
@@ -39,7 +39,14 @@ need_cross_packages() {
 		echo "minivmm: enabling the s390x architecture (dpkg multiarch)" >&2
 		$sudo dpkg --add-architecture s390x || return 1
 	fi
-	need_packages "${MINIVMM_CROSS_PKGS[@]}"
+	need_packages "${MINIVMM_CROSS_PKGS[@]}" || return 1
+	# Optional: libslirp for s390x pulls glib and pcre2 for s390x, which
+	# multiarch can only install at the same version as the host's; when
+	# that fails the cross build compiles -netdev user out (meson says so).
+	need_packages libslirp-dev:s390x ||
+		echo "minivmm: libslirp-dev:s390x not installable; the cross" \
+			"build leaves out -netdev user" >&2
+	return 0
 }
 
 # build DIR [meson options...]: configure once, then (re)build.
