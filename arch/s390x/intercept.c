@@ -418,10 +418,20 @@ int s390_handle_noop_icpt(struct vcpu *vcpu)
 }
 
 /* A disabled wait: the guest is done (or dead); report its PSW. */
+/* Linux's PSW after an SCLP signal quiesce (system_powerdown) or a halt
+ * on a machine that quiesced: a disabled wait at 0xfff.  QEMU ends such a
+ * guest as shut down, any other disabled wait as a guest panic. */
+#define QUIESCE_PSW_ADDR	0xfffULL
+
 int s390_handle_wait(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 
+	if (vcpu->run->psw_addr == QUIESCE_PSW_ADDR) {
+		vm_request_end(vm, VM_END_SHUTDOWN, "CPU %u quiesced (disabled "
+			       "wait at 0xfff): guest shut down", vcpu->id);
+		return 0;
+	}
 	vm->end_psw_mask = vcpu->run->psw_mask;
 	vm->end_psw_addr = vcpu->run->psw_addr;
 	vm_request_end(vm, VM_END_DISABLED_WAIT,

@@ -15,11 +15,16 @@ TAP: one line per check /init made (its "LT: ok N - what" lines), then the
 host-side checks: the kernel reached /init, /init finished its checks,
 'poweroff -f' ended the VMM with status 0 within the timeout, and with
 --virtio the disk and hvc0 contents.  When the packages cannot be fetched
-the whole test is skipped ("1..0 # SKIP" with the reason).  --qemu runs
+the whole test is skipped ("1..0 # SKIP" with the reason).  --end says
+how /init ends the VM: poweroff -f, reboot -f (with -no-reboot, so the
+re-IPL ends the VMM), or QMP system_powerdown while /init waits (the SCLP
+signal quiesce: Linux stops in the disabled wait at 0xfff, which ends the
+VM like a shutdown, as on QEMU).  --qemu runs
 qemu-system-s390x instead of minivmm with the same initramfs (to check the
 test itself against the reference).
 """
 import argparse
+import json
 import os
 import pathlib
 import re
@@ -89,6 +94,30 @@ class HvcReader(threading.Thread):
         conn.close()
 
 
+def qmp_powerdown(path):
+    """QMP system_powerdown on the VMM's monitor socket; True if accepted."""
+    try:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(10)
+        s.connect(path)
+        f = s.makefile("rw")
+        json.loads(f.readline())    # greeting
+        ok = True
+        for cmd in ("qmp_capabilities", "system_powerdown"):
+            f.write(json.dumps({"execute": cmd}) + "\n")
+            f.flush()
+            while True:
+                r = json.loads(f.readline())
+                if "event" not in r:
+                    break
+            ok = ok and "return" in r
+        s.close()
+        return ok
+    except (OSError, ValueError) as e:
+        tap("# QMP: %s" % e)
+        return False
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vmm")
@@ -98,6 +127,11 @@ def main():
     ap.add_argument("--virtio", action="store_true")
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--keep")
+    ap.add_argument("--end", choices=("poweroff", "reboot", "powerdown"),
+                    default="poweroff",
+                    help="how /init ends the VM: poweroff -f; reboot -f "
+                    "(run with -no-reboot); QMP system_powerdown (SCLP "
+                    "signal quiesce) while /init waits")
     ap.add_argument("--vmm-arg", action="append", default=[],
                     help="extra argument for minivmm (repeatable)")
     a = ap.parse_args()
@@ -150,6 +184,13 @@ def main():
                  "-chardev", "socket,id=h0,path=%s,server=off" % hvc_path,
                  "-device", "virtio-serial-ccw",
                  "-device", "virtconsole,chardev=h0"]
+    qmp_path = str(work / "qmp.sock")
+    argv[argv.index("-append") + 1] += " lt_end=" + {
+        "poweroff": "poweroff", "reboot": "reboot", "powerdown": "quiesce"}[a.end]
+    if a.end == "reboot":
+        argv += ["-no-reboot"]
+    if a.end == "powerdown":
+        argv += ["-qmp", "unix:%s,server=on,wait=off" % qmp_path]
     tap("# " + " ".join(shlex.quote(x) for x in argv))
 
     t0 = time.monotonic()
@@ -167,6 +208,8 @@ def main():
             marks["linux"] = now
         if line.startswith("LT: kernel") and "init" not in marks:
             marks["init"] = now
+        if line.startswith("LT: waiting for system_powerdown"):
+            marks["powerdown"] = qmp_powerdown(qmp_path)
         tap("# [%7.2f] %s" % (now, line))
     status = proc.wait()
     timer.cancel()
@@ -198,10 +241,24 @@ def main():
     checks = sum(1 for l in guest if re.match(r"LT: (ok|not ok) ", l))
     result(plan is not None and plan == checks,
            "/init finished its checks (%s of %s)" % (checks, plan))
-    result(any(l == "LT: poweroff" for l in guest) and status == 0 and
-           not timed_out,
-           "poweroff -f ended the VM with status 0 (status %s%s)" %
-           (status, ", killed after %gs" % a.timeout if timed_out else ""))
+    killed = ", killed after %gs" % a.timeout if timed_out else ""
+    if a.end == "powerdown":
+        result(marks.get("powerdown") is True,
+               "QMP system_powerdown accepted while /init waited")
+        result(status == 0 and not timed_out,
+               "the signal quiesce ended the VM with status 0 (status %s%s)"
+               % (status, killed))
+    elif a.end == "reboot":
+        result(any(l == "LT: reboot" for l in guest) and status == 0 and
+               not timed_out and (a.qemu is not None or
+                                  any("re-IPL" in l for l in lines)),
+               "reboot -f with -no-reboot ended the VM with status 0 "
+               "(status %s%s)" % (status, killed))
+    else:
+        result(any(l == "LT: poweroff" for l in guest) and status == 0 and
+               not timed_out,
+               "poweroff -f ended the VM with status 0 (status %s%s)" %
+               (status, killed))
     if a.virtio:
         sector1 = disk.read_bytes()[512:512 + 64]
         result(sector1.startswith(b"written by linux 42\n"),

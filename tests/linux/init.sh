@@ -12,6 +12,10 @@
 #                    the test writes a line to sector 1
 #   lt_rng=1         a virtio-rng device
 #   lt_hvc=1         a virtio console: write a line to /dev/hvc0
+#   lt_end=poweroff  how it ends: 'poweroff -f' (the default), 'reboot -f'
+#                    (reboot), or waiting for the SCLP signal quiesce of QMP
+#                    system_powerdown (quiesce), on which Linux stops its
+#                    CPUs in the disabled wait at 0xfff
 #   lt_shell=1       no checks: an interactive shell (scripts/demo linux)
 export PATH=/bin
 /bin/busybox --install -s /bin	# every applet (the archive links a few)
@@ -105,5 +109,15 @@ if [ "${lt_hvc:-0}" = 1 ]; then
 fi
 
 echo "LT: plan $n"
+case "${lt_end:-poweroff}" in
+reboot)
+	echo "LT: reboot"
+	reboot -f
+	;;
+quiesce)
+	echo "LT: waiting for system_powerdown"
+	while :; do sleep 1; done
+	;;
+esac
 echo "LT: poweroff"
 poweroff -f
