@@ -7,6 +7,10 @@
  * subsections and their policies); a description minivmm learnt since is
  * reported, not refused (a new device adds a section the old type never
  * sent).  A difference fails with the description and both JSON texts.
+ * Then the static checker (minivmm-compat's schema_read_json() +
+ * schema_check()): released <-> current must not be unsafe in either
+ * direction, and a released schema with one field narrowed must be
+ * refused naming the section and field.
  * argv[1]: the migrate/schemas directory.
  */
 #include <stdio.h>
@@ -97,15 +101,49 @@ static void check_type(const char *dir, const struct machine_type *mt)
 	json_decref(now);
 }
 
+static void check_compat(const char *dir, const struct machine_type *mt)
+{
+	char path[512], *err = NULL, *why1 = NULL, *why2 = NULL, *why3 = NULL;
+	struct schema rel, now;
+	enum schema_verdict a, b, c = SCHEMA_SAFE;
+
+	snprintf(path, sizeof(path), "%s/%s.json", dir, mt->name);
+	if (schema_read_json(path, &rel, &err) || schema_for_machine(&now, mt, &err)) {
+		ksft_test_result_fail("%s: read: %s\n", mt->name, err ? err : "?");
+		free(err);
+		return;
+	}
+	a = schema_check(&rel, &now, true, &why1);
+	b = schema_check(&now, &rel, true, &why2);
+	const struct sch_desc *cpu = schema_find(&rel, "cpu");
+	if (cpu && cpu->nfields > 1) {
+		((struct sch_desc *)cpu)->fields[1].esize = 4;
+		((struct sch_desc *)cpu)->fields[1].type = VMS_U32;
+		c = schema_check(&rel, &now, true, &why3);
+	}
+	ksft_test_result(a != SCHEMA_UNSAFE && b != SCHEMA_UNSAFE &&
+			 c == SCHEMA_UNSAFE && why3 && strstr(why3, "'cpu'") &&
+			 strstr(why3, cpu->fields[1].name),
+			 "%s: compat released<->now %d/%d, narrowed field: %s\n",
+			 mt->name, a, b, why3 ? why3 : "not refused");
+	free(why1);
+	free(why2);
+	free(why3);
+	schema_free(&rel);
+	schema_free(&now);
+}
+
 int main(int argc, char **argv)
 {
 	const struct machine_type *mt;
 
 	ksft_print_header();
-	ksft_set_plan((unsigned int)machine_count());
+	ksft_set_plan(2 * (unsigned int)machine_count());
 	if (argc < 2)
 		ksft_exit_fail_msg("usage: %s SCHEMA_DIR\n", argv[0]);
 	for (size_t i = 0; (mt = machine_at(i)); i++)
 		check_type(argv[1], mt);
+	for (size_t i = 0; (mt = machine_at(i)); i++)
+		check_compat(argv[1], mt);
 	ksft_finished();
 }
