@@ -11,8 +11,8 @@
 
 #include <stdint.h>
 
-#define MIGCOUNT_ITERS		(1u << 25)	/* steps in all */
-#define MIGCOUNT_PROGRESS	(1u << 18)	/* steps between progress lines */
+#define MIGCOUNT_ITERS		(1u << 22)	/* steps in all */
+#define MIGCOUNT_PROGRESS	(1u << 15)	/* steps between progress lines */
 #define MIGCOUNT_WORDS		4096		/* RAM table, 32 KiB */
 
 /* One step: x is the register state, tab the RAM table. */
