@@ -24,41 +24,11 @@
 
 #include "devices/net-backend.h"
 #include "vmm/error.h"
+#include "vmm/optitem.h"
 
-struct nitem {
-	char key[32];
-	char val[256];
-	bool bare;
-};
 
-static int nitem_next(const char **s, struct nitem *it, const char *opt,
-		      char **err)
-{
-	const char *p = *s, *end, *eq;
 
-	if (!p)
-		return 0;
-	end = strchr(p, ',');
-	*s = end ? end + 1 : NULL;
-	if (!end)
-		end = p + strlen(p);
-	eq = memchr(p, '=', (size_t)(end - p));
-	it->bare = !eq;
-	size_t kl = eq ? (size_t)(eq - p) : 0;
-	const char *v = eq ? eq + 1 : p;
-	size_t vl = (size_t)(end - v);
-	if (kl >= sizeof(it->key) || vl >= sizeof(it->val)) {
-		error_setf(err, "%s: item '%.*s' too long", opt, (int)(end - p), p);
-		return -EINVAL;
-	}
-	memcpy(it->key, p, kl);
-	it->key[kl] = '\0';
-	memcpy(it->val, v, vl);
-	it->val[vl] = '\0';
-	return 1;
-}
-
-static int bool_val(const struct nitem *it, bool *out, const char *opt,
+static int bool_val(const struct opt_item *it, bool *out, const char *opt,
 		    char **err)
 {
 	if (!strcmp(it->val, "on") || !strcmp(it->val, "true") ||
@@ -75,7 +45,7 @@ static int bool_val(const struct nitem *it, bool *out, const char *opt,
 	return 0;
 }
 
-static int str_val(char *dst, size_t size, const struct nitem *it,
+static int str_val(char *dst, size_t size, const struct opt_item *it,
 		   const char *opt, char **err)
 {
 	if (!*it->val || strlen(it->val) >= size) {
@@ -102,7 +72,7 @@ static int num_val(const char *s, long min, long max, long *out)
 
 /* "addr.type", "local.port", ...: prefix.field of an address. */
 static int addr_item(struct net_addr *a, const char *field,
-		     const struct nitem *it, const char *opt, char **err)
+		     const struct opt_item *it, const char *opt, char **err)
 {
 	long v;
 
@@ -187,7 +157,10 @@ static int parse_hostfwd(struct net_hostfwd *f, const char *s, const char *opt,
 	long hp, gp;
 
 	memset(f, 0, sizeof(*f));
-	snprintf(buf, sizeof(buf), "%s", s);
+	size_t len = strlen(s);
+	if (len >= sizeof(buf))
+		goto bad;
+	memcpy(buf, s, len + 1);
 	proto = buf;
 	haddr = strchr(proto, ':');
 	if (!haddr)
@@ -246,7 +219,7 @@ bool netdev_type_available(enum net_type t, const char **why)
 	return true;
 }
 
-static int type_item(struct netdev_config *c, const struct nitem *it,
+static int type_item(struct netdev_config *c, const struct opt_item *it,
 		     const char *opt, char **err)
 {
 	long v;
@@ -337,13 +310,13 @@ int netdev_parse(struct netdev_config *c, const char *arg, const char *opt,
 			       char **err),
 		 void *ctx, char **err)
 {
-	struct nitem it;
+	struct opt_item it;
 	const char *why;
 	int r;
 
 	memset(c, 0, sizeof(*c));
 	c->addr.fd = c->local.fd = c->remote.fd = c->tap_fd = -1;
-	r = nitem_next(&arg, &it, opt, err);
+	r = opt_item_next(&arg, &it, opt, err);
 	if (r <= 0 || !it.bare) {
 		error_setf(err, "%s: the type comes first (stream, dgram, user, "
 			   "tap)", opt);
@@ -368,7 +341,7 @@ int netdev_parse(struct netdev_config *c, const char *arg, const char *opt,
 		error_setf(err, "%s: %s: %s", opt, it.val, why);
 		return -EINVAL;
 	}
-	while ((r = nitem_next(&arg, &it, opt, err)) > 0) {
+	while ((r = opt_item_next(&arg, &it, opt, err)) > 0) {
 		if (it.bare) {
 			error_setf(err, "%s: '%s' has no value", opt, it.val);
 			return -EINVAL;

@@ -16,6 +16,7 @@
 #include "devices/setup.h"
 #include "devices/virtio-devices.h"
 #include "vmm/error.h"
+#include "vmm/optitem.h"
 #include "vmm/vm.h"
 
 struct dev_setup {
@@ -27,40 +28,9 @@ struct dev_setup {
 	unsigned int nfds;
 };
 
-/* One "key=value" item; the first may be a bare name. */
-struct item {
-	char key[32];
-	char val[DEV_PATH_MAX];
-	bool bare;
-};
 
-static int next_item(const char **s, struct item *it, const char *opt, char **err)
-{
-	const char *p = *s, *end, *eq;
 
-	if (!p)
-		return 0;
-	end = strchr(p, ',');
-	*s = end ? end + 1 : NULL;
-	if (!end)
-		end = p + strlen(p);
-	eq = memchr(p, '=', (size_t)(end - p));
-	it->bare = !eq;
-	size_t kl = eq ? (size_t)(eq - p) : 0;
-	const char *v = eq ? eq + 1 : p;
-	size_t vl = (size_t)(end - v);
-	if (kl >= sizeof(it->key) || vl >= sizeof(it->val)) {
-		error_setf(err, "%s: item '%.*s' too long", opt, (int)(end - p), p);
-		return -EINVAL;
-	}
-	memcpy(it->key, p, kl);
-	it->key[kl] = '\0';
-	memcpy(it->val, v, vl);
-	it->val[vl] = '\0';
-	return 1;
-}
-
-static int copy_val(char *dst, size_t size, const struct item *it,
+static int copy_val(char *dst, size_t size, const struct opt_item *it,
 		    const char *opt, char **err)
 {
 	if (strlen(it->val) >= size || !*it->val) {
@@ -72,7 +42,7 @@ static int copy_val(char *dst, size_t size, const struct item *it,
 	return 0;
 }
 
-static int on_off(const struct item *it, bool *out, const char *opt, char **err)
+static int on_off(const struct opt_item *it, bool *out, const char *opt, char **err)
 {
 	if (!strcmp(it->val, "on") || !strcmp(it->val, "true"))
 		*out = true;
@@ -88,11 +58,11 @@ static int on_off(const struct item *it, bool *out, const char *opt, char **err)
 static int parse_drive(struct dev_drive *d, const char *arg, char **err)
 {
 	const char *opt = "-drive";
-	struct item it;
+	struct opt_item it;
 	int r;
 
 	memset(d, 0, sizeof(*d));
-	while ((r = next_item(&arg, &it, opt, err)) > 0) {
+	while ((r = opt_item_next(&arg, &it, opt, err)) > 0) {
 		r = 0;
 		if (it.bare) {
 			error_setf(err, "%s: '%s' has no key", opt, it.val);
@@ -151,13 +121,13 @@ static int parse_drive(struct dev_drive *d, const char *arg, char **err)
 static int parse_chardev(struct dev_chardev *c, const char *arg, char **err)
 {
 	const char *opt = "-chardev";
-	struct item it;
+	struct opt_item it;
 	bool first = true, sock = false, have_path = false;
 	int r;
 
 	memset(c, 0, sizeof(*c));
 	c->wait = true;		/* QEMU's default for server=on */
-	while ((r = next_item(&arg, &it, opt, err)) > 0) {
+	while ((r = opt_item_next(&arg, &it, opt, err)) > 0) {
 		if (first) {
 			if (!it.bare || (strcmp(it.val, "stdio") &&
 					 strcmp(it.val, "socket"))) {
@@ -213,14 +183,14 @@ static int parse_device(struct dev_config *dc, const char *arg, char **err)
 {
 	const char *opt = "-device";
 	struct dev_device *d = &dc->devices[dc->ndevices];
-	struct item it;
+	struct opt_item it;
 	bool console = false;
 	int r;
 
 	memset(d, 0, sizeof(*d));
 	d->devno = -1;
 	d->drive = d->chardev = -1;
-	r = next_item(&arg, &it, opt, err);
+	r = opt_item_next(&arg, &it, opt, err);
 	if (r <= 0 || !it.bare) {
 		error_setf(err, "%s: the driver name comes first", opt);
 		return -EINVAL;
@@ -249,7 +219,7 @@ static int parse_device(struct dev_config *dc, const char *arg, char **err)
 		return -EINVAL;
 	}
 	int chardev = -1;
-	while ((r = next_item(&arg, &it, opt, err)) > 0) {
+	while ((r = opt_item_next(&arg, &it, opt, err)) > 0) {
 		if (!console && !strcmp(it.key, "devno")) {
 			d->devno = css_parse_devno(it.val);
 			if (d->devno < 0) {
