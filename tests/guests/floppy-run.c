@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/guests/runner.h"
 #include "tests/ksft.h"
 #include "floppy-pattern.h"
 
@@ -109,31 +110,6 @@ static int run(char *const argv[], int *status)
 		}
 		nanosleep(&ts, NULL);
 	}
-}
-
-/* Guest output through as comments; true when its TAP plan was complete
- * and every check passed. */
-static bool guest_verdict(const char *out, int *planned_out, int *oks_out)
-{
-	int planned = -1, oks = 0, bad = 0;
-	const char *p = out;
-
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		int len = nl ? (int)(nl - p) : (int)strlen(p);
-
-		ksft_print_msg("guest: %.*s\n", len, p);
-		if (!strncmp(p, "1..", 3))
-			planned = atoi(p + 3);
-		else if (!strncmp(p, "ok ", 3))
-			oks++;
-		else if (!strncmp(p, "not ok ", 7))
-			bad++;
-		p += len + (nl ? 1 : 0);
-	}
-	*planned_out = planned;
-	*oks_out = oks;
-	return planned > 0 && oks == planned && !bad;
 }
 
 static int make_image(void)

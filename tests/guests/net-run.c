@@ -42,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/guests/runner.h"
 #include "tests/ksft.h"
 
 #define ETH_TYPE_TEST	0x88b5
@@ -116,27 +117,6 @@ static int reap(pid_t pid, int *status)
 		}
 		msleep(20);
 	}
-}
-
-static bool guest_verdict(const char *out)
-{
-	int planned = -1, oks = 0, bad = 0;
-	const char *p = out;
-
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		int len = nl ? (int)(nl - p) : (int)strlen(p);
-
-		ksft_print_msg("guest: %.*s\n", len, p);
-		if (!strncmp(p, "1..", 3))
-			planned = atoi(p + 3);
-		else if (!strncmp(p, "ok ", 3))
-			oks++;
-		else if (!strncmp(p, "not ok ", 7))
-			bad++;
-		p += len + (nl ? 1 : 0);
-	}
-	return planned > 0 && oks == planned && !bad;
 }
 
 /* ---- frames on the link ---- */
@@ -493,7 +473,7 @@ int main(int argc, char **argv)
 	}
 	ksft_test_result(r == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
 			 "%s: minivmm exits with status 0\n", mode);
-	ksft_test_result(guest_verdict(out), "%s guest: every check passed\n", mode);
+	ksft_test_result(guest_verdict(out, NULL, NULL), "%s guest: every check passed\n", mode);
 	free(out);
 	free(err);
 	unlink(out_path);

@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/guests/runner.h"
 #include "tests/ksft.h"
 
 #define SECTOR 512
@@ -134,29 +135,6 @@ static int run(char *const argv[], int *status)
 		struct timespec ts = { 0, 20 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
-}
-
-/* Passes the guest output through as comments; true when its TAP plan
- * was complete and every check passed. */
-static bool guest_verdict(const char *out)
-{
-	int planned = -1, oks = 0, bad = 0;
-	const char *p = out;
-
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		int len = nl ? (int)(nl - p) : (int)strlen(p);
-
-		ksft_print_msg("guest: %.*s\n", len, p);
-		if (!strncmp(p, "1..", 3))
-			planned = atoi(p + 3);
-		else if (!strncmp(p, "ok ", 3))
-			oks++;
-		else if (!strncmp(p, "not ok ", 7))
-			bad++;
-		p += len + (nl ? 1 : 0);
-	}
-	return planned > 0 && oks == planned && !bad;
 }
 
 static void sector_pattern(uint8_t *p, int s)
@@ -293,7 +271,7 @@ int main(int argc, char **argv)
 	if (sock)
 		ksft_test_result(!strcmp(sock_reply, "virtio-console says hello\n"),
 				 "console output on the socket\n");
-	ksft_test_result(guest_verdict(out), "%s guest: every check passed\n", kind);
+	ksft_test_result(guest_verdict(out, NULL, NULL), "%s guest: every check passed\n", kind);
 	if (blk)
 		check_image();
 	free(out);
