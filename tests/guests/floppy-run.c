@@ -38,28 +38,6 @@
 static char dir[] = "/tmp/floppy-run-XXXXXX";
 static char out_path[256], err_path[256], img_path[256];
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m;
-	int c;
-
-	if (!f)
-		return strdup("");
-	m = open_memstream(&buf, &len);
-	if (!m) {
-		fclose(f);
-		return strdup("");
-	}
-	while ((c = fgetc(f)) != EOF)
-		fputc(c, m);
-	fclose(m);
-	fclose(f);
-	return buf;
-}
-
 /* Prints each line of s as a comment with a prefix. */
 static void show(const char *what, const char *s)
 {

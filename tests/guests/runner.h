@@ -7,6 +7,7 @@
 #define MINIVMM_GUEST_RUNNER_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,28 @@ static inline bool guest_verdict(const char *out, int *planned_out,
 	if (oks_out)
 		*oks_out = oks;
 	return planned > 0 && oks == planned && !bad;
+}
+
+/* The whole file at path as a malloc'ed string ("" if it cannot be read). */
+static inline char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (!f)
+		return strdup("");
+	FILE *m = open_memstream(&buf, &len);
+	if (!m) {
+		fclose(f);
+		return strdup("");
+	}
+	int c;
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, m);
+	fclose(m);
+	fclose(f);
+	return buf;
 }
 
 #endif

@@ -80,23 +80,6 @@ static void socket_client(void)
 	close(fd);
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (!f)
-		return strdup("");
-	FILE *m = open_memstream(&buf, &len);
-	int c;
-	while ((c = fgetc(f)) != EOF)
-		fputc(c, m);
-	fclose(m);
-	fclose(f);
-	return buf;
-}
-
 /* Run argv with stdin from in_path; 0 and the wait status, or -1. */
 static int run(char *const argv[], int *status)
 {
