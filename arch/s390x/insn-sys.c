@@ -47,6 +47,17 @@ const uint64_t soft_facilities[4] = {
 
 #define STFLE_DOUBLEWORDS	1
 
+/* The S-format operand address, which must be aligned (else a
+ * specification exception). */
+static uint64_t aligned_s_operand(struct s390_cpu *cpu, uint64_t insn,
+				  uint64_t align)
+{
+	uint64_t a = cpu_ea(cpu, 0, F_S_B2(insn), F_S_D2(insn));
+	if (a & (align - 1))
+		cpu_pgm(cpu, PGM_SPECIFICATION);
+	return a;
+}
+
 /* ---- PSW and control registers ------------------------------------ */
 
 /* A PSW is valid when the unassigned bits (0, 2-4, 12, 24-30, 33-63) are
@@ -89,9 +100,7 @@ static void load_psw_checked(struct s390_cpu *cpu, uint64_t mask, uint64_t addr)
 static void op_lpswe(struct s390_cpu *cpu, uint64_t insn)
 {
 	cpu_require_supervisor(cpu);
-	uint64_t a = cpu_ea(cpu, 0, F_S_B2(insn), F_S_D2(insn));
-	if (a & 7)
-		cpu_pgm(cpu, PGM_SPECIFICATION);
+	uint64_t a = aligned_s_operand(cpu, insn, 8);
 	uint64_t mask = cpu_ld64(cpu, a);
 	uint64_t addr = cpu_ld64(cpu, a + 8);
 	load_psw_checked(cpu, mask, addr);
@@ -238,9 +247,7 @@ static void op_stctl(struct s390_cpu *cpu, uint64_t insn)
 static void op_spx(struct s390_cpu *cpu, uint64_t insn)
 {
 	cpu_require_supervisor(cpu);
-	uint64_t a = cpu_ea(cpu, 0, F_S_B2(insn), F_S_D2(insn));
-	if (a & 3)
-		cpu_pgm(cpu, PGM_SPECIFICATION);
+	uint64_t a = aligned_s_operand(cpu, insn, 4);
 	uint32_t p = cpu_ld32(cpu, a) & PREFIX_MASK;
 	if ((uint64_t)p + LOWCORE_SIZE > cpu->mem_size)
 		cpu_pgm(cpu, PGM_ADDRESSING);
@@ -251,9 +258,7 @@ static void op_spx(struct s390_cpu *cpu, uint64_t insn)
 static void op_stpx(struct s390_cpu *cpu, uint64_t insn)
 {
 	cpu_require_supervisor(cpu);
-	uint64_t a = cpu_ea(cpu, 0, F_S_B2(insn), F_S_D2(insn));
-	if (a & 3)
-		cpu_pgm(cpu, PGM_SPECIFICATION);
+	uint64_t a = aligned_s_operand(cpu, insn, 4);
 	cpu_st32(cpu, a, cpu->prefix);
 }
 
@@ -262,9 +267,7 @@ static void op_stpx(struct s390_cpu *cpu, uint64_t insn)
 static void op_stidp(struct s390_cpu *cpu, uint64_t insn)
 {
 	cpu_require_supervisor(cpu);
-	uint64_t a = cpu_ea(cpu, 0, F_S_B2(insn), F_S_D2(insn));
-	if (a & 7)
-		cpu_pgm(cpu, PGM_SPECIFICATION);
+	uint64_t a = aligned_s_operand(cpu, insn, 8);
 	uint64_t id = ((uint64_t)(cpu->vcpu->id & 0xffffff) << 32) |
 		      (0x2827ULL << 16);
 	cpu_st64(cpu, a, id);
@@ -273,9 +276,7 @@ static void op_stidp(struct s390_cpu *cpu, uint64_t insn)
 static void op_stap(struct s390_cpu *cpu, uint64_t insn)
 {
 	cpu_require_supervisor(cpu);
-	uint64_t a = cpu_ea(cpu, 0, F_S_B2(insn), F_S_D2(insn));
-	if (a & 1)
-		cpu_pgm(cpu, PGM_SPECIFICATION);
+	uint64_t a = aligned_s_operand(cpu, insn, 2);
 	cpu_st16(cpu, a, (uint16_t)cpu->vcpu->id);
 }
 
@@ -346,9 +347,7 @@ static void op_stcke(struct s390_cpu *cpu, uint64_t insn)
 static void op_sck(struct s390_cpu *cpu, uint64_t insn)
 {
 	cpu_require_supervisor(cpu);
-	uint64_t a = cpu_ea(cpu, 0, F_S_B2(insn), F_S_D2(insn));
-	if (a & 7)
-		cpu_pgm(cpu, PGM_SPECIFICATION);
+	uint64_t a = aligned_s_operand(cpu, insn, 8);
 	uint64_t t = cpu_ld64(cpu, a);
 	cpu->vcpu->vm->ops->set_tod(cpu->vcpu->vm, t);
 	cpu->cc = 0;
@@ -363,44 +362,37 @@ static void op_sckpf(struct s390_cpu *cpu, uint64_t insn)
 	cpu->todpr = (uint32_t)(cpu->gr[0] & 0xffff);
 }
 
-static uint64_t aligned_s_operand(struct s390_cpu *cpu, uint64_t insn)
-{
-	uint64_t a = cpu_ea(cpu, 0, F_S_B2(insn), F_S_D2(insn));
-	if (a & 7)
-		cpu_pgm(cpu, PGM_SPECIFICATION);
-	return a;
-}
 
 static void op_sckc(struct s390_cpu *cpu, uint64_t insn)
 {
 	cpu_require_supervisor(cpu);
-	cpu->ckc = cpu_ld64(cpu, aligned_s_operand(cpu, insn));
+	cpu->ckc = cpu_ld64(cpu, aligned_s_operand(cpu, insn, 8));
 	cpu_attention(cpu);
 }
 
 static void op_stckc(struct s390_cpu *cpu, uint64_t insn)
 {
 	cpu_require_supervisor(cpu);
-	cpu_st64(cpu, aligned_s_operand(cpu, insn), cpu->ckc);
+	cpu_st64(cpu, aligned_s_operand(cpu, insn, 8), cpu->ckc);
 }
 
 static void op_spt(struct s390_cpu *cpu, uint64_t insn)
 {
 	cpu_require_supervisor(cpu);
-	soft_set_cputm(cpu, (int64_t)cpu_ld64(cpu, aligned_s_operand(cpu, insn)));
+	soft_set_cputm(cpu, (int64_t)cpu_ld64(cpu, aligned_s_operand(cpu, insn, 8)));
 	cpu_attention(cpu);
 }
 
 static void op_stpt(struct s390_cpu *cpu, uint64_t insn)
 {
 	cpu_require_supervisor(cpu);
-	cpu_st64(cpu, aligned_s_operand(cpu, insn), (uint64_t)soft_get_cputm(cpu));
+	cpu_st64(cpu, aligned_s_operand(cpu, insn, 8), (uint64_t)soft_get_cputm(cpu));
 }
 
 static void op_lpp(struct s390_cpu *cpu, uint64_t insn)
 {
 	cpu_require_supervisor(cpu);
-	cpu->pp = cpu_ld64(cpu, aligned_s_operand(cpu, insn));
+	cpu->pp = cpu_ld64(cpu, aligned_s_operand(cpu, insn, 8));
 }
 
 /* ---- PSW key, address-space control ------------------------------- */
