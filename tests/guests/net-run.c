@@ -147,11 +147,19 @@ static int recv_frame(uint8_t *f, size_t max)
 			socklen_t sll = sizeof(sl);
 			struct pollfd pf = { .fd = link_fd, .events = POLLIN };
 
-			if (poll(&pf, 1, 60000) <= 0)
+			int pr = poll(&pf, 1, 60000);
+			if (pr < 0 && errno == EINTR)
+				continue;
+			if (pr <= 0)
 				return -1;
 			ssize_t r = recvfrom(link_fd, f, max, 0, (struct sockaddr *)&sl, &sll);
-			if (r < 0)
-				return -1;
+			if (r < 0) {
+				/* A packet socket reports an error of its
+				 * interface (e.g. ENETDOWN while the TAP
+				 * device comes up) once; the frames follow. */
+				ksft_print_msg("recvfrom: %s\n", strerror(errno));
+				continue;
+			}
 			if (sl.sll_pkttype == PACKET_OUTGOING)
 				continue;	/* our own */
 			len = (int)r;
