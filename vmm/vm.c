@@ -251,15 +251,22 @@ enum vm_end vm_run(struct vm *vm)
 			vcpu_start(vm->vcpus[0]);
 		for (unsigned int i = 0; i < vm->ncpus; i++) {
 			struct vcpu *vcpu = vm->vcpus[i];
-			int rc = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);
 
+			/* Marked started before the thread exists, under the
+			 * lock: a vm_pause() racing with this loop must wait
+			 * for a CPU that is already running guest code. */
+			pthread_mutex_lock(&vm->lock);
+			vcpu->thread_started = true;
+			int rc = pthread_create(&vcpu->thread, NULL, vcpu_thread, vcpu);
+			if (rc)
+				vcpu->thread_started = false;
+			pthread_mutex_unlock(&vm->lock);
 			if (rc) {
 				vm_request_end(vm, VM_END_ERROR,
 					       "cannot start vCPU thread %u: %s",
 					       i, strerror(rc));
 				break;
 			}
-			vcpu->thread_started = true;
 		}
 	}
 
