@@ -407,8 +407,9 @@ bool vm_is_paused(struct vm *vm)
 /*
  * A system reset as QEMU's s390 machine does it for system_reset: every
  * CPU gets a clear reset (PoP "CPU Reset": registers, prefix, pending
- * interruptions) and enters the stopped state, the SCLP event facility and
- * the channel subsystem are reset (subsystem reset), the guest is loaded
+ * interruptions) and enters the stopped state, the pending floating
+ * interruptions are dropped, the SCLP event facility and the channel
+ * subsystem are reset (subsystem reset), the guest is loaded
  * again, and CPU 0 starts at the IPL PSW.  Storage is not cleared (no
  * "load clear").
  */
@@ -431,6 +432,10 @@ int vm_system_reset(struct vm *vm, const char *reason, char **err)
 		vm->ops->clear_reset(vm->vcpus[i]);
 		vm->ops->set_mp_state(vm->vcpus[i], KVM_MP_STATE_STOPPED);
 	}
+	/* The floating interruptions go too (QEMU resets the FLIC:
+	 * KVM_DEV_FLIC_CLEAR_IRQS); replacing them by none clears them. */
+	if (vm->ops->set_floating_irqs)
+		vm->ops->set_floating_irqs(vm, NULL, 0);
 	sclp_reset(vm->sclp);
 	if (vm->floppy)
 		fdc_reset(vm->floppy->fdc);

@@ -82,7 +82,7 @@ int main(void)
 	pthread_t t;
 
 	ksft_print_header();
-	ksft_set_plan(10);
+	ksft_set_plan(11);
 	if (vm_create(&vm, &cfg, &err) < 0)
 		ksft_exit_fail_msg("vm_create: %s\n", err);
 	vm_set_boot_hook(vm, boot, NULL);
@@ -114,12 +114,22 @@ int main(void)
 			 counter() > c2 && !vm_is_paused(vm),
 			 "vm_resume: the count goes on from where it stopped\n");
 
+	/* A floating service signal the guest (external interruptions
+	 * disabled) never takes: pending until the reset drops it. */
+	struct kvm_s390_interrupt svc = { .type = KVM_S390_INT_SERVICE, .parm = 0x8000 };
+	struct kvm_s390_irq fl[4];
+	vm->ops->floating_irq(vm, &svc);
+	int npending = vm->ops->get_floating_irqs(vm, fl, 4);
+
 	uint64_t before = counter();
 	int rc = vm_system_reset(vm, "host-qmp-system-reset", &err);
 	ksft_test_result(rc == 0 && boots == 2 && !vm_is_paused(vm) &&
 			 vm->vcpus[0]->state == VCPU_OPERATING,
 			 "system_reset: guest reloaded, CPU 0 restarted (count was %llu)\n",
 			 (unsigned long long)before);
+	ksft_test_result(npending == 1 && vm->ops->get_floating_irqs(vm, fl, 4) == 0,
+			 "system_reset drops the pending floating interruption (%d before)\n",
+			 npending);
 	ksft_test_result(wait_for_count_above(1000), "guest runs again after reset\n");
 
 	vm_pause(vm);
