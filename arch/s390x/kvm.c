@@ -10,7 +10,10 @@
  *              KVM_GET_VCPU_MMAP_SIZE, KVM_CREATE_VM (type 0)
  *   VM fd:     KVM_ENABLE_CAP, KVM_SET_USER_MEMORY_REGION, KVM_CREATE_VCPU,
  *              KVM_S390_INTERRUPT, KVM_S390_GET/SET_SKEYS, KVM_GET_DIRTY_LOG,
- *              KVM_GET/SET_DEVICE_ATTR (KVM_S390_VM_TOD)
+ *              KVM_GET/SET_DEVICE_ATTR (KVM_S390_VM_TOD),
+ *              KVM_CREATE_DEVICE (KVM_DEV_TYPE_FLIC)
+ *   FLIC fd:   KVM_GET/SET_DEVICE_ATTR (KVM_DEV_FLIC_GET_ALL_IRQS,
+ *              KVM_DEV_FLIC_CLEAR_IRQS, KVM_DEV_FLIC_ENQUEUE)
  *   vCPU fd:   mmap(kvm_run), KVM_RUN, KVM_GET/SET_REGS/SREGS/FPU,
  *              KVM_GET/SET_ONE_REG, KVM_S390_SET_INITIAL_PSW,
  *              KVM_S390_INITIAL/NORMAL/CLEAR_RESET, KVM_GET/SET_MP_STATE,
@@ -115,6 +118,7 @@ struct kvm_vm_state {
 	size_t run_size;	/* KVM_GET_VCPU_MMAP_SIZE */
 	bool has_vcpu_resets;	/* KVM_CAP_S390_VCPU_RESETS */
 	uint64_t slot_pages[KVM_S390_MAX_SLOTS];	/* 0: slot unused */
+	int flic_fd;		/* KVM_DEV_TYPE_FLIC device, -1: none */
 };
 
 struct kvm_vcpu_state {
@@ -275,12 +279,38 @@ static void kvm_vm_exit(struct vm *vm)
 
 	if (!s)
 		return;
+	if (s->flic_fd >= 0)
+		close(s->flic_fd);
 	if (s->vm_fd >= 0)
 		close(s->vm_fd);
 	if (s->kvm_fd >= 0)
 		close(s->kvm_fd);
 	free(s);
 	vm->backend = NULL;
+}
+
+/*
+ * The floating interrupt controller (Linux KVM devices doc s390_flic.rst):
+ * one per VM, created with KVM_CREATE_DEVICE type KVM_DEV_TYPE_FLIC.  It
+ * holds the floating interruptions the VM's KVM_S390_INTERRUPT queued
+ * (with or without the device); minivmm uses it only to read and replace
+ * that list for migration and system reset (get/set_floating_irqs).
+ */
+static int kvm_flic_create(struct kvm_vm_state *s, char **err)
+{
+	struct kvm_create_device cd;
+	int r;
+
+	memset(&cd, 0, sizeof(cd));
+	cd.type = KVM_DEV_TYPE_FLIC;
+	r = kvm_ioctl(s->vm_fd, KVM_CREATE_DEVICE, &cd);
+	if (r < 0) {
+		error_setf(err, "kvm: KVM_CREATE_DEVICE KVM_DEV_TYPE_FLIC: %s",
+			   strerror(-r));
+		return r;
+	}
+	s->flic_fd = (int)cd.fd;
+	return 0;
 }
 
 static int kvm_vm_init(struct vm *vm, char **err)
@@ -297,6 +327,7 @@ static int kvm_vm_init(struct vm *vm, char **err)
 	}
 	s->kvm_fd = -1;
 	s->vm_fd = -1;
+	s->flic_fd = -1;
 	vm->backend = s;
 
 	r = kvm_open(&s->kvm_fd, &why);
@@ -354,6 +385,10 @@ static int kvm_vm_init(struct vm *vm, char **err)
 			goto fail;
 		}
 	}
+
+	r = kvm_flic_create(s, err);
+	if (r < 0)
+		goto fail;
 
 	r = kick_setup();
 	if (r < 0) {
@@ -806,8 +841,7 @@ static int kvm_floating_irq(struct vm *vm,
  * "KVM_S390_SET_IRQ_STATE"): the buffer is an array of kvm_s390_irq; GET
  * returns the number of bytes stored (-ENOBUFS when the buffer is too
  * small), SET replaces the vCPU's local interruptions with the array.
- * The floating ones live in the FLIC device, which this backend does not
- * create yet: get/set_floating_irqs stay NULL and saving refuses clearly.
+ * The floating ones live in the FLIC device (kvm_get/set_floating_irqs).
  */
 static int kvm_get_irq_state(struct vcpu *vcpu, struct kvm_s390_irq *irqs,
 			     unsigned int max)
@@ -833,6 +867,62 @@ static int kvm_set_irq_state(struct vcpu *vcpu, const struct kvm_s390_irq *irqs,
 	st.buf = (uintptr_t)irqs;
 	st.len = n * (uint32_t)sizeof(*irqs);
 	return vcpu_ioctl(vcpu, KVM_S390_SET_IRQ_STATE, &st);
+}
+
+/* One FLIC group: attr->attr a length, attr->addr a buffer (or unused). */
+static int kvm_flic_attr(struct vm *vm, unsigned long req, uint32_t group,
+			 void *buf, uint64_t len)
+{
+	struct kvm_device_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.group = group;
+	a.attr = len;
+	a.addr = (uintptr_t)buf;
+	return kvm_ioctl(vm_state(vm)->flic_fd, req, &a);
+}
+
+/*
+ * KVM_DEV_FLIC_GET_ALL_IRQS copies every pending floating interruption
+ * into the buffer as kvm_s390_irq and returns their number; they stay
+ * pending.  A buffer too small is -ENOMEM there, -ENOBUFS at the seam.
+ */
+static int kvm_get_floating_irqs(struct vm *vm, struct kvm_s390_irq *irqs,
+				 unsigned int max)
+{
+	int r;
+
+	if (vm_state(vm)->flic_fd < 0)
+		return -ENODEV;
+	r = kvm_flic_attr(vm, KVM_GET_DEVICE_ATTR, KVM_DEV_FLIC_GET_ALL_IRQS,
+			  irqs, (uint64_t)max * sizeof(*irqs));
+	if (r == -ENOMEM)
+		return -ENOBUFS;
+	if (r > (int)max)
+		return -EPROTO;
+	return r;
+}
+
+/*
+ * Replace the list: KVM_DEV_FLIC_CLEAR_IRQS deletes every pending floating
+ * interruption (none is delivered), then KVM_DEV_FLIC_ENQUEUE queues the
+ * array in order (attr->attr: its length in bytes).  n == 0 only clears
+ * (system reset).
+ */
+static int kvm_set_floating_irqs(struct vm *vm, const struct kvm_s390_irq *irqs,
+				 unsigned int n)
+{
+	int r;
+
+	if (vm_state(vm)->flic_fd < 0)
+		return -ENODEV;
+	r = kvm_flic_attr(vm, KVM_SET_DEVICE_ATTR, KVM_DEV_FLIC_CLEAR_IRQS,
+			  NULL, 0);
+	if (r < 0 || n == 0)
+		return r < 0 ? r : 0;
+	r = kvm_flic_attr(vm, KVM_SET_DEVICE_ATTR, KVM_DEV_FLIC_ENQUEUE,
+			  (void *)irqs, (uint64_t)n * sizeof(*irqs));
+	return r < 0 ? r : 0;
 }
 
 /* ---- storage keys, dirty log, TOD ------------------------------------ */
@@ -972,6 +1062,8 @@ const struct backend_ops kvm_backend_ops = {
 	.floating_irq = kvm_floating_irq,
 	.get_irq_state = kvm_get_irq_state,
 	.set_irq_state = kvm_set_irq_state,
+	.get_floating_irqs = kvm_get_floating_irqs,
+	.set_floating_irqs = kvm_set_floating_irqs,
 	.get_skeys = kvm_get_skeys,
 	.set_skeys = kvm_set_skeys,
 	.get_dirty_log = kvm_get_dirty_log,
