@@ -108,6 +108,13 @@ struct backend_ops {
 			 const uint8_t *keys);
 	/* KVM_GET_DIRTY_LOG: fetch and clear the slot's 4K-page dirty bitmap. */
 	int (*get_dirty_log)(struct vm *vm, uint32_t slot, uint64_t *bitmap);
+	/*
+	 * Switch the slot's dirty logging on or off (KVM: the slot again with
+	 * or without KVM_MEM_LOG_DIRTY_PAGES; the kernel's log starts empty).
+	 * NULL when the backend logs all the time (the software CPU: one bit
+	 * test on the slow path of a store).  0 or -errno with *err set.
+	 */
+	int (*set_dirty_log)(struct vm *vm, uint32_t slot, bool on, char **err);
 	/* KVM_S390_VM_TOD: the guest TOD clock (epoch index ignored). */
 	int (*get_tod)(struct vm *vm, uint64_t *tod);
 	int (*set_tod)(struct vm *vm, uint64_t tod);

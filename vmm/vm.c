@@ -54,6 +54,7 @@ int vm_write(struct vm *vm, uint64_t addr, const void *buf, uint64_t len)
 	if (!p)
 		return -EFAULT;
 	memcpy(p, buf, len);
+	vm_mark_dirty(vm, addr, len);
 	return 0;
 }
 
@@ -83,6 +84,113 @@ static int map_guest_ram(struct vm *vm, char **err)
 		munmap(ram + vm->ram_size, tail);
 	vm->ram = ram;
 	return 0;
+}
+
+/* ---- Dirty log ----------------------------------------------------- */
+
+uint64_t vm_dirty_log_words(const struct vm *vm)
+{
+	return (vm->ram_size / VM_PAGE_SIZE + 63) / 64;
+}
+
+/*
+ * Ordering: a writer stores to guest RAM, then marks (release); the sync
+ * takes the marks (acquire) before the caller reads the frames, so a write
+ * is either seen by this pass's read or marked for the next sync.
+ * Starting is not a full barrier against writers whose relaxed flag load
+ * still sees "off": their RAM store is then older than the caller's first
+ * full-pass read of that frame, which happens after this returns.
+ */
+void vm_mark_dirty(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	if (!atomic_load_explicit(&vm->dirty_logging, memory_order_relaxed))
+		return;
+	if (!len || gpa >= vm->ram_size)
+		return;
+	if (len > vm->ram_size - gpa)
+		len = vm->ram_size - gpa;
+	for (uint64_t f = gpa / VM_PAGE_SIZE;
+	     f <= (gpa + len - 1) / VM_PAGE_SIZE; f++) {
+		_Atomic uint64_t *w = &vm->dirty_vmm[f / 64];
+		uint64_t bit = 1ULL << (f % 64);
+
+		if (!(atomic_load_explicit(w, memory_order_relaxed) & bit))
+			atomic_fetch_or_explicit(w, bit, memory_order_release);
+	}
+}
+
+/* Take (and clear) the VMM's marks and the backend's log; OR them into
+ * bitmap, or drop them when bitmap is NULL. */
+static int dirty_collect(struct vm *vm, uint64_t *bitmap, char **err)
+{
+	uint64_t words = vm_dirty_log_words(vm);
+	int rc;
+
+	memset(vm->dirty_scratch, 0, words * sizeof(uint64_t));
+	rc = vm->ops->get_dirty_log(vm, 0, vm->dirty_scratch);
+	if (rc < 0) {
+		error_setf(err, "%s: reading the dirty log: %s", vm->ops->name,
+			   strerror(-rc));
+		return rc;
+	}
+	for (uint64_t i = 0; i < words; i++) {
+		uint64_t own = atomic_exchange_explicit(&vm->dirty_vmm[i], 0,
+							memory_order_acq_rel);
+		if (bitmap)
+			bitmap[i] |= vm->dirty_scratch[i] | own;
+	}
+	return 0;
+}
+
+int vm_dirty_log_start(struct vm *vm, char **err)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&vm->dirty_lock);
+	if (atomic_load(&vm->dirty_logging)) {
+		error_setf(err, "dirty logging is already on");
+		rc = -EBUSY;
+		goto out;
+	}
+	if (vm->ops->set_dirty_log) {
+		rc = vm->ops->set_dirty_log(vm, 0, true, err);
+		if (rc < 0)
+			goto out;
+	}
+	atomic_store(&vm->dirty_logging, true);
+	/* Forget what was logged before (the software CPU logs always). */
+	rc = dirty_collect(vm, NULL, err);
+	if (rc < 0) {
+		atomic_store(&vm->dirty_logging, false);
+		if (vm->ops->set_dirty_log)
+			vm->ops->set_dirty_log(vm, 0, false, NULL);
+	}
+out:
+	pthread_mutex_unlock(&vm->dirty_lock);
+	return rc;
+}
+
+void vm_dirty_log_stop(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->dirty_lock);
+	if (atomic_exchange(&vm->dirty_logging, false) && vm->ops->set_dirty_log)
+		vm->ops->set_dirty_log(vm, 0, false, NULL);
+	pthread_mutex_unlock(&vm->dirty_lock);
+}
+
+int vm_dirty_log_sync(struct vm *vm, uint64_t *bitmap, char **err)
+{
+	int rc;
+
+	pthread_mutex_lock(&vm->dirty_lock);
+	if (!atomic_load(&vm->dirty_logging)) {
+		error_setf(err, "dirty logging is off");
+		rc = -EINVAL;
+	} else {
+		rc = dirty_collect(vm, bitmap, err);
+	}
+	pthread_mutex_unlock(&vm->dirty_lock);
+	return rc;
 }
 
 static void vm_free(struct vm *vm)
@@ -116,6 +224,9 @@ static void vm_free(struct vm *vm)
 	pthread_mutex_destroy(&vm->lock);
 	pthread_cond_destroy(&vm->cond);
 	pthread_cond_destroy(&vm->pause_cond);
+	free((void *)vm->dirty_vmm);
+	free(vm->dirty_scratch);
+	pthread_mutex_destroy(&vm->dirty_lock);
 	free(vm);
 }
 
@@ -146,6 +257,7 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char **err)
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->cond, NULL);
 	pthread_cond_init(&vm->pause_cond, NULL);
+	pthread_mutex_init(&vm->dirty_lock, NULL);
 	vm->qtest = cfg->qtest;
 	vm->reboot_allowed = true;	/* as QEMU without -no-reboot */
 	vm->ops = cfg->backend;
@@ -157,6 +269,13 @@ int vm_create(struct vm **out, const struct vm_config *cfg, char **err)
 	rc = map_guest_ram(vm, err);
 	if (rc < 0)
 		goto fail;
+	vm->dirty_vmm = calloc(vm_dirty_log_words(vm), sizeof(uint64_t));
+	vm->dirty_scratch = calloc(vm_dirty_log_words(vm), sizeof(uint64_t));
+	if (!vm->dirty_vmm || !vm->dirty_scratch) {
+		error_setf(err, "out of memory");
+		rc = -ENOMEM;
+		goto fail;
+	}
 	rc = mainloop_create(&vm->loop, vm->qtest, err);
 	if (rc < 0)
 		goto fail;

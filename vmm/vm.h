@@ -144,6 +144,15 @@ struct vm {
 	void *event_opaque;
 	vm_boot_fn *boot_fn;
 	void *boot_opaque;
+
+	/* Dirty log (vm_dirty_log_*).  dirty_vmm holds the VMM's own writes
+	 * (vm_mark_dirty), dirty_scratch receives the backend's log; both are
+	 * ram_size/4096 bits, allocated with the VM. dirty_lock serializes
+	 * start/stop/sync (the migration thread), never taken by writers. */
+	atomic_bool dirty_logging;
+	_Atomic uint64_t *dirty_vmm;
+	uint64_t *dirty_scratch;
+	pthread_mutex_t dirty_lock;
 };
 
 /* Lifetime. On failure *err is set (caller frees) and -errno returned. */
@@ -196,6 +205,36 @@ uint64_t vm_real_to_abs(uint32_t prefix, uint64_t addr);
 /* Copies with bounds checks; return 0 or -EFAULT. */
 int vm_read(struct vm *vm, uint64_t addr, void *buf, uint64_t len);
 int vm_write(struct vm *vm, uint64_t addr, const void *buf, uint64_t len);
+
+/*
+ * Dirty log, for live migration's pre-copy (vmm/vm.c).
+ *
+ * Start logging: from now on every write to guest RAM (guest CPUs through
+ * the backend's log, the VMM's own writes through vm_mark_dirty) is
+ * recorded.  The caller does a full pass first, so the initial state is
+ * "nothing dirty".  0 or -errno with *err set.
+ */
+int  vm_dirty_log_start(struct vm *vm, char **err);
+void vm_dirty_log_stop(struct vm *vm);
+/*
+ * OR into bitmap (ram_size/4096 bits, uint64_t words, bit (f % 64) of word
+ * f / 64 = frame f) every frame written since the previous sync (or start),
+ * and clear those marks.  Backend log (ops->get_dirty_log: software CPU
+ * bitmap / KVM_GET_DIRTY_LOG) merged with the VMM's own marks.  Safe to
+ * call from the migration thread while vCPUs run: a frame written after a
+ * sync is reported by the next one.  0 or -errno with *err set (-EINVAL
+ * when not logging).
+ */
+int  vm_dirty_log_sync(struct vm *vm, uint64_t *bitmap, char **err);
+/*
+ * The VMM wrote [gpa, gpa+len) of guest RAM (device DMA, virtqueue used
+ * ring, IRB/SCHIB stores by intercept handlers, SCLP SCCB, ISA DMA, boot
+ * loader...).  Call it after the write.  Cheap (one relaxed atomic load)
+ * when not logging; out-of-range parts are ignored.  Any thread.
+ */
+void vm_mark_dirty(struct vm *vm, uint64_t gpa, uint64_t len);
+/* Bitmap words for the dirty log of this VM: (ram_size/4096 + 63) / 64. */
+uint64_t vm_dirty_log_words(const struct vm *vm);
 
 /* vCPU state changes (vmm/vcpu.c); take vm->lock themselves. */
 void vcpu_start(struct vcpu *vcpu);
