@@ -584,12 +584,18 @@ static int soft_get_dirty_log(struct vm *vm, uint32_t slot, uint64_t *bitmap)
 
 	if (slot != 0)
 		return -EINVAL;
-	/* Flush first: a CPU must not keep storing through an entry that
-	 * was made while the page was already marked dirty. */
-	soft_tlb_flush_all(svm);
+	/*
+	 * A store through a TLB entry does not mark: the page was marked when
+	 * the entry was made.  So clear first, then drop every entry and wait
+	 * until no CPU can use one (soft_tlb_flush_sync).  A store through an
+	 * old entry before that lands in a page reported now and is visible
+	 * when this returns; a new entry marks its page again.  (Flushing
+	 * first would let an entry made in between outlive the clearing.)
+	 */
 	for (uint64_t w = 0; w < (svm->nframes + 63) / 64; w++)
 		bitmap[w] = atomic_exchange_explicit(&svm->dirty[w], 0,
-						     memory_order_relaxed);
+						     memory_order_acq_rel);
+	soft_tlb_flush_sync(svm);
 	return 0;
 }
 

@@ -151,6 +151,31 @@ void soft_tlb_purge_sync(struct s390_cpu *cpu)
 	}
 }
 
+/*
+ * The same wait from a thread that is not a CPU (the dirty log's sync):
+ * when it returns, no CPU still stores through a TLB entry made before the
+ * call, and those CPUs' stores are visible to the caller (tlb_ack).
+ */
+void soft_tlb_flush_sync(struct soft_vm *svm)
+{
+	uint64_t gen = atomic_fetch_add_explicit(&svm->tlb_gen, 1,
+						 memory_order_seq_cst) + 1;
+
+	for (unsigned int i = 0; i < VM_MAX_CPUS; i++)
+		if (svm->cpus[i])
+			cpu_attention(svm->cpus[i]);
+	atomic_thread_fence(memory_order_seq_cst);
+	for (unsigned int i = 0; i < VM_MAX_CPUS; i++) {
+		struct s390_cpu *t = svm->cpus[i];
+
+		if (!t)
+			continue;
+		while (atomic_load_explicit(&t->executing, memory_order_seq_cst) &&
+		       atomic_load_explicit(&t->tlb_ack, memory_order_acquire) < gen)
+			sched_yield();
+	}
+}
+
 /* Mark this CPU as (not) executing instructions (soft_tlb_purge_sync). */
 static void cpu_set_executing(struct s390_cpu *cpu, bool on)
 {

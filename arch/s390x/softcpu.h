@@ -219,6 +219,8 @@ void soft_tlb_flush_all(struct soft_vm *svm);
  * IDTE, CSP): every other CPU that executes instructions has passed an
  * instruction boundary and flushed. */
 void soft_tlb_purge_sync(struct s390_cpu *cpu);
+/* The same from a thread that is not one of the VM's CPUs. */
+void soft_tlb_flush_sync(struct soft_vm *svm);
 /* Logical -> absolute address of one byte (exceptions as cpu_ptr). */
 uint64_t cpu_abs(struct s390_cpu *cpu, uint64_t addr, enum cpu_access acc);
 /* Check a whole range (may cross pages) without accessing it. */
