@@ -145,11 +145,15 @@ int schema_read_json(const char *path, struct schema *s, char **err);
 
 /* Where a stream goes: an fd, or a memory buffer when fd < 0. */
 struct mig_out;
-/* Where it comes from: an fd, or memory. */
+/* Where it comes from: an fd, memory, or a read callback. */
 struct mig_src {
-	int fd;				/* -1: use data/len */
+	int fd;				/* -1: use data/len (or read) */
 	const uint8_t *data;
 	size_t len;
+	/* When set (fd < 0): read up to n bytes, return how many (0: end of
+	 * stream) or -errno.  Live migration: a socket with its own waits. */
+	long (*read)(void *opaque, void *p, size_t n);
+	void *opaque;
 };
 
 struct mig_stats {
@@ -166,6 +170,67 @@ int migrate_save(struct vm *vm, int fd, struct vms_buf *mem,
  * Nothing is applied until the whole stream was read and validated
  * (except guest RAM, which a destination that fails never runs). */
 int migrate_load(struct vm *vm, const struct mig_src *src, char **err);
+
+/*
+ * The loader's points of contact with a live migration (migrate/live.c);
+ * any hook may be NULL.
+ *   header(opaque, refusal)  the HEADER was checked: refusal is NULL when
+ *                            this destination accepts the stream, else the
+ *                            reason it does not (the load then fails with
+ *                            that reason).  Nonzero: stop with that error.
+ *   loaded(opaque, err)      everything was read and validated, nothing
+ *                            committed yet: 0 commits, -errno aborts.
+ *   commit(opaque, fn, arg)  run fn(arg) (the commit) where it is safe:
+ *                            the live destination runs it on the loop
+ *                            thread.  Nonzero: it could not run.
+ *   live                     a live stream: no end-of-stream check after
+ *                            the trailer (the return path goes on).
+ */
+struct mig_load_hooks {
+	int (*header)(void *opaque, const char *refusal);
+	int (*loaded)(void *opaque, char **err);
+	int (*commit)(void *opaque, void (*fn)(void *arg), void *arg);
+	bool live;
+	void *opaque;
+};
+int migrate_load_hooks(struct vm *vm, const struct mig_src *src,
+		       const struct mig_load_hooks *h, char **err);
+
+/*
+ * The incremental writer: migrate_save() and the live passes share it.
+ *   open     collect the sections and the schema (nothing written);
+ *   header   preamble + HEADER;
+ *   ram      one pass over the frames set in bitmap (NULL: every frame);
+ *            dup: DUP references to earlier identical pages (file saves
+ *            only: a live pass cannot name a page that may change);
+ *   state    SKEYS for every frame, then every DEVICE section (the VM
+ *            paused, the devices quiesced);
+ *   end      END + trailer;
+ *   flush    write what is staged (fd or sink);
+ *   hold     while on, output collects in memory and nothing is written
+ *            (the stage must be flushed first, else -EBUSY); flush writes
+ *            it later, in order.
+ * Each returns 0 or -errno with *err set.
+ */
+struct mig_sink {
+	int (*write)(void *opaque, const void *p, size_t n);	/* all or -errno */
+	void *opaque;
+};
+struct mig_writer;
+int mig_writer_open(struct mig_writer **out, struct vm *vm, int fd,
+		    struct vms_buf *mem, const struct mig_sink *sink,
+		    char **err);
+void mig_writer_free(struct mig_writer *w);
+void mig_writer_quiesce(struct mig_writer *w, bool hold);
+int mig_writer_header(struct mig_writer *w, char **err);
+int mig_writer_ram(struct mig_writer *w, const uint64_t *bitmap, bool dup,
+		   char **err);
+int mig_writer_state(struct mig_writer *w, char **err);
+int mig_writer_end(struct mig_writer *w, char **err);
+int mig_writer_flush(struct mig_writer *w, char **err);
+int mig_writer_hold(struct mig_writer *w, bool on);
+const struct mig_stats *mig_writer_stats(const struct mig_writer *w);
+uint64_t mig_writer_frames(const struct mig_writer *w);
 
 /*
  * Print a stream's records, sections and fields (minivmm-stream).  With

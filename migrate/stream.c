@@ -91,24 +91,39 @@ static const char *rec_name(unsigned int t)
 
 /* ---- Output ------------------------------------------------------- */
 
+/*
+ * Where the bytes go: an fd (staged in 1 MiB chunks), a sink callback
+ * (live migration: a socket with its own waits), or memory.  While
+ * `holding`, bytes collect in `hold` and nothing is written: the live
+ * final phase encodes the device sections on the loop thread, which must
+ * not wait on the network, and the migration thread sends them after.
+ */
 struct mig_out {
 	int fd;
+	const struct mig_sink *sink;
 	struct vms_buf *mem;
 	XXH3_state_t *whole;
 	uint64_t off;
-	uint8_t *stage;			/* fd: write in large chunks */
+	uint8_t *stage;			/* fd or sink: write in large chunks */
 	size_t staged;
+	struct vms_buf hold;
+	bool holding;
 	int error;
 };
 
 #define STAGE_SIZE	(1u << 20)
 
-static void out_flush(struct mig_out *o)
+static void out_write(struct mig_out *o, const uint8_t *p, size_t n)
 {
 	size_t done = 0;
 
-	while (o->fd >= 0 && done < o->staged && !o->error) {
-		ssize_t r = write(o->fd, o->stage + done, o->staged - done);
+	if (o->sink) {
+		if (n && !o->error)
+			o->error = o->sink->write(o->sink->opaque, p, n);
+		return;
+	}
+	while (done < n && !o->error) {
+		ssize_t r = write(o->fd, p + done, n - done);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -117,6 +132,18 @@ static void out_flush(struct mig_out *o)
 		else
 			done += (size_t)r;
 	}
+}
+
+/* Held bytes first (they were produced before anything staged now). */
+static void out_flush(struct mig_out *o)
+{
+	if (o->holding)
+		return;
+	if (o->hold.len) {
+		out_write(o, o->hold.data, o->hold.len);
+		o->hold.len = 0;
+	}
+	out_write(o, o->stage, o->staged);
 	o->staged = 0;
 }
 
@@ -124,9 +151,11 @@ static void out_put(struct mig_out *o, const void *p, size_t n)
 {
 	XXH3_64bits_update(o->whole, p, n);
 	o->off += n;
-	if (o->fd < 0) {
-		vms_buf_put(o->mem, p, n);
-		if (o->mem->oom)
+	if (o->holding || (o->fd < 0 && !o->sink)) {
+		struct vms_buf *b = o->holding ? &o->hold : o->mem;
+
+		vms_buf_put(b, p, n);
+		if (b->oom)
 			o->error = -ENOMEM;
 		return;
 	}
@@ -208,6 +237,7 @@ static void dup_free(struct dup_table *t)
 {
 	free(t->hash);
 	free(t->frame);
+	memset(t, 0, sizeof(*t));
 }
 
 /* The earlier frame with this content, or UINT64_MAX (and remember it). */
@@ -229,66 +259,206 @@ static uint64_t dup_find(struct dup_table *t, const uint8_t *ram,
 	}
 }
 
-static int save_ram(struct mig_out *o, struct vm *vm, struct mig_stats *st)
-{
-	uint64_t npages = vm->ram_size / PAGE;
-	struct dup_table dt;
-	struct vms_buf meta = { 0 };
-	int rc = dup_init(&dt, npages);
+/* ---- The writer: header, RAM passes, device part, end --------------- */
 
+struct mig_writer {
+	struct vm *vm;
+	struct mig_out o;
+	struct mig_sections ss;
+	struct schema sch;
+	struct vms_buf hdr, meta, payload;
+	struct dup_table dt;
+	struct mig_stats st;
+	uint64_t npages;
+	bool quiesced;
+};
+
+int mig_writer_open(struct mig_writer **out, struct vm *vm, int fd,
+		    struct vms_buf *mem, const struct mig_sink *sink,
+		    char **err)
+{
+	struct mig_writer *w = calloc(1, sizeof(*w));
+	int rc;
+
+	*out = NULL;
+	if (!w) {
+		error_setf(err, "out of memory");
+		return -ENOMEM;
+	}
+	w->vm = vm;
+	w->npages = vm->ram_size / PAGE;
+	w->o.fd = fd;
+	w->o.mem = mem;
+	w->o.sink = sink;
+	rc = migrate_collect(vm, &w->ss, err);
 	if (rc) {
-		dup_free(&dt);
+		free(w);
 		return rc;
 	}
-	for (uint64_t first = 0; first < npages && !o->error; first += RAM_BATCH) {
-		uint32_t n = (uint32_t)(npages - first < RAM_BATCH ?
-					npages - first : RAM_BATCH);
-		/* A batch is one record: per page its kind, then the
-		 * duplicate reference or the data. */
-		meta.len = 0;
-		vms_buf_u64(&meta, first);
-		vms_buf_u32(&meta, n);
-		for (uint32_t i = 0; i < n; i++) {
-			uint64_t f = first + i;
-			const uint8_t *p = vm->ram + f * PAGE;
-			uint64_t ref;
-
-			if (page_is_zero(p)) {
-				vms_buf_u8(&meta, PAGE_ZERO);
-				st->zero_pages++;
-			} else if ((ref = dup_find(&dt, vm->ram, f)) != UINT64_MAX) {
-				vms_buf_u8(&meta, PAGE_DUP);
-				vms_buf_u64(&meta, ref);
-				st->dup_pages++;
-			} else {
-				vms_buf_u8(&meta, PAGE_DATA);
-				vms_buf_put(&meta, p, PAGE);
-				st->data_pages++;
-			}
-		}
-		if (meta.oom) {
-			rc = -ENOMEM;
-			break;
-		}
-		out_record(o, REC_RAM, 1, meta.data, meta.len, NULL, 0);
-		st->pages += n;
+	rc = schema_from_sections(&w->sch, &w->ss, err);
+	if (rc) {
+		mig_writer_free(w);
+		return rc;
 	}
-	vms_buf_free(&meta);
-	dup_free(&dt);
-	return rc ? rc : o->error;
+	w->sch.ram_size = vm->ram_size;
+	w->sch.ncpus = vm->ncpus;
+	w->o.whole = XXH3_createState();
+	w->o.stage = fd >= 0 || sink ? malloc(STAGE_SIZE) : NULL;
+	if (!w->o.whole || ((fd >= 0 || sink) && !w->o.stage) ||
+	    schema_encode(&w->hdr, &w->sch)) {
+		error_setf(err, "out of memory");
+		mig_writer_free(w);
+		return -ENOMEM;
+	}
+	if (w->hdr.len > MAX_HEADER) {
+		error_setf(err, "the schema is larger than %u bytes", MAX_HEADER);
+		mig_writer_free(w);
+		return -E2BIG;
+	}
+	XXH3_64bits_reset(w->o.whole);
+	*out = w;
+	return 0;
 }
 
-static int save_skeys(struct mig_out *o, struct vm *vm, char **err)
+void mig_writer_free(struct mig_writer *w)
 {
-	uint64_t npages = vm->ram_size / PAGE;
+	if (!w)
+		return;
+	mig_writer_quiesce(w, false);
+	free(w->o.stage);
+	vms_buf_free(&w->o.hold);
+	if (w->o.whole)
+		XXH3_freeState(w->o.whole);
+	vms_buf_free(&w->hdr);
+	vms_buf_free(&w->meta);
+	vms_buf_free(&w->payload);
+	dup_free(&w->dt);
+	schema_free(&w->sch);
+	mig_sections_free(&w->ss);
+	free(w);
+}
+
+/* Device threads hold still (no DMA into RAM, no request in flight) from
+ * the moment RAM and device state must describe the same instant. */
+void mig_writer_quiesce(struct mig_writer *w, bool hold)
+{
+	if (hold == w->quiesced)
+		return;
+	if (hold) {
+		for (unsigned int i = 0; i < w->ss.n; i++)
+			if (w->ss.s[i].desc->quiesce)
+				w->ss.s[i].desc->quiesce(w->ss.s[i].dev, true);
+	} else {
+		for (unsigned int i = w->ss.n; i-- > 0;)
+			if (w->ss.s[i].desc->quiesce)
+				w->ss.s[i].desc->quiesce(w->ss.s[i].dev, false);
+	}
+	w->quiesced = hold;
+}
+
+static int writer_rc(struct mig_writer *w, int rc, char **err)
+{
+	if (!rc)
+		rc = w->o.error;
+	if (rc && err && !*err)
+		error_setf(err, "cannot write the migration stream: %s",
+			   strerror(-rc));
+	w->st.bytes = w->o.off;
+	return rc;
+}
+
+int mig_writer_header(struct mig_writer *w, char **err)
+{
+	uint8_t pre[12];
+
+	memcpy(pre, MIG_MAGIC, 8);
+	be32_st(pre + 8, MIG_FORMAT_VERSION);
+	out_put(&w->o, pre, sizeof(pre));
+	out_record(&w->o, REC_HEADER, 1, w->hdr.data, w->hdr.len, NULL, 0);
+	return writer_rc(w, 0, err);
+}
+
+static bool frame_set(const uint64_t *bitmap, uint64_t f)
+{
+	return !bitmap || (bitmap[f / 64] >> (f % 64)) & 1;
+}
+
+/* One RAM record: frames [first, first + n), all to be sent. */
+static int ram_record(struct mig_writer *w, uint64_t first, uint32_t n,
+		      bool dup)
+{
+	struct vms_buf *meta = &w->meta;
+
+	meta->len = 0;
+	vms_buf_u64(meta, first);
+	vms_buf_u32(meta, n);
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t f = first + i;
+		const uint8_t *p = w->vm->ram + f * PAGE;
+		uint64_t ref;
+
+		if (page_is_zero(p)) {
+			vms_buf_u8(meta, PAGE_ZERO);
+			w->st.zero_pages++;
+		} else if (dup && (ref = dup_find(&w->dt, w->vm->ram, f)) !=
+			   UINT64_MAX) {
+			vms_buf_u8(meta, PAGE_DUP);
+			vms_buf_u64(meta, ref);
+			w->st.dup_pages++;
+		} else {
+			vms_buf_u8(meta, PAGE_DATA);
+			vms_buf_put(meta, p, PAGE);
+			w->st.data_pages++;
+		}
+	}
+	if (meta->oom)
+		return -ENOMEM;
+	out_record(&w->o, REC_RAM, 1, meta->data, meta->len, NULL, 0);
+	w->st.pages += n;
+	return 0;
+}
+
+int mig_writer_ram(struct mig_writer *w, const uint64_t *bitmap, bool dup,
+		   char **err)
+{
+	int rc = 0;
+
+	if (dup && !w->dt.hash && (rc = dup_init(&w->dt, w->npages)) != 0)
+		return writer_rc(w, rc, err);
+	for (uint64_t f = 0; f < w->npages && !rc && !w->o.error;) {
+		uint32_t n = 0;
+
+		if (!frame_set(bitmap, f)) {
+			/* skip a clear word at once */
+			if (bitmap && f % 64 == 0 && !bitmap[f / 64])
+				f += 64;
+			else
+				f++;
+			continue;
+		}
+		while (f + n < w->npages && n < RAM_BATCH && frame_set(bitmap, f + n))
+			n++;
+		rc = ram_record(w, f, n, dup);
+		f += n;
+	}
+	return writer_rc(w, rc, err);
+}
+
+/* Storage keys (all of them) and every device section, in header order.
+ * The VM is paused and the devices held. */
+int mig_writer_state(struct mig_writer *w, char **err)
+{
+	struct vm *vm = w->vm;
 	uint8_t *keys = malloc(12 + SKEY_BATCH);
+	void *state = NULL;
 	int rc = 0;
 
 	if (!keys)
-		return -ENOMEM;
-	for (uint64_t first = 0; first < npages && !o->error; first += SKEY_BATCH) {
-		uint32_t n = (uint32_t)(npages - first < SKEY_BATCH ?
-					npages - first : SKEY_BATCH);
+		return writer_rc(w, -ENOMEM, err);
+	for (uint64_t first = 0; first < w->npages && !w->o.error;
+	     first += SKEY_BATCH) {
+		uint32_t n = (uint32_t)(w->npages - first < SKEY_BATCH ?
+					w->npages - first : SKEY_BATCH);
 
 		be64_st(keys, first);
 		be32_st(keys + 8, n);
@@ -298,68 +468,11 @@ static int save_skeys(struct mig_out *o, struct vm *vm, char **err)
 				   (unsigned long long)first);
 			break;
 		}
-		out_record(o, REC_SKEYS, 1, keys, 12 + n, NULL, 0);
+		out_record(&w->o, REC_SKEYS, 1, keys, 12 + n, NULL, 0);
 	}
 	free(keys);
-	return rc;
-}
-
-int migrate_save(struct vm *vm, int fd, struct vms_buf *mem,
-		 struct mig_stats *st, char **err)
-{
-	struct mig_sections ss;
-	struct schema sch;
-	struct vms_buf hdr = { 0 }, payload = { 0 };
-	struct mig_out o = { .fd = fd, .mem = mem };
-	struct mig_stats local = { 0 };
-	uint8_t pre[12], end[12], trailer[TRAILER_LEN];
-	void *state = NULL;
-	bool held = false;
-	int rc;
-
-	if (!st)
-		st = &local;
-	memset(st, 0, sizeof(*st));
-	rc = migrate_collect(vm, &ss, err);
-	if (rc)
-		return rc;
-	rc = schema_from_sections(&sch, &ss, err);
-	if (rc) {
-		mig_sections_free(&ss);
-		return rc;
-	}
-	sch.ram_size = vm->ram_size;
-	sch.ncpus = vm->ncpus;
-	o.whole = XXH3_createState();
-	o.stage = fd >= 0 ? malloc(STAGE_SIZE) : NULL;
-	if (!o.whole || (fd >= 0 && !o.stage) || schema_encode(&hdr, &sch)) {
-		error_setf(err, "out of memory");
-		rc = -ENOMEM;
-		goto out;
-	}
-	if (hdr.len > MAX_HEADER) {
-		error_setf(err, "the schema is larger than %u bytes", MAX_HEADER);
-		rc = -E2BIG;
-		goto out;
-	}
-	XXH3_64bits_reset(o.whole);
-	/* Device threads hold still from the first RAM page to the last
-	 * section, so RAM and device state describe the same moment. */
-	for (unsigned int i = 0; i < ss.n; i++)
-		if (ss.s[i].desc->quiesce)
-			ss.s[i].desc->quiesce(ss.s[i].dev, true);
-	held = true;
-
-	memcpy(pre, MIG_MAGIC, 8);
-	be32_st(pre + 8, MIG_FORMAT_VERSION);
-	out_put(&o, pre, sizeof(pre));
-	out_record(&o, REC_HEADER, 1, hdr.data, hdr.len, NULL, 0);
-
-	rc = save_ram(&o, vm, st);
-	if (!rc)
-		rc = save_skeys(&o, vm, err);
-	for (unsigned int i = 0; !rc && i < ss.n; i++) {
-		const struct mig_section *s = &ss.s[i];
+	for (unsigned int i = 0; !rc && !w->o.error && i < w->ss.n; i++) {
+		const struct mig_section *s = &w->ss.s[i];
 
 		free(state);
 		state = calloc(1, s->desc->size);
@@ -372,47 +485,87 @@ int migrate_save(struct vm *vm, int fd, struct vms_buf *mem,
 			if (rc)
 				break;
 		}
-		payload.len = 0;
-		rc = vms_encode(&payload, s->desc, s->dev, state, &s->pol, err);
+		w->payload.len = 0;
+		rc = vms_encode(&w->payload, s->desc, s->dev, state, &s->pol, err);
 		if (rc)
 			break;
-		if (payload.len > MAX_DEVICE) {
+		if (w->payload.len > MAX_DEVICE) {
 			error_setf(err, "section %s is larger than %u bytes",
 				   s->desc->name, MAX_DEVICE);
 			rc = -E2BIG;
 			break;
 		}
-		out_record(&o, REC_DEVICE, i + 1, payload.data, payload.len,
-			   NULL, 0);
-		st->sections++;
+		out_record(&w->o, REC_DEVICE, i + 1, w->payload.data,
+			   w->payload.len, NULL, 0);
+		w->st.sections++;
 	}
-	if (!rc) {
-		be32_st(end, ss.n);
-		be64_st(end + 4, st->pages);
-		out_record(&o, REC_END, 1, end, sizeof(end), NULL, 0);
-		memcpy(trailer, MIG_TRAILER_MAGIC, 8);
-		be64_st(trailer + 8, o.off);
-		be64_st(trailer + 16, XXH3_64bits_digest(o.whole));
-		out_put(&o, trailer, sizeof(trailer));
-		out_flush(&o);
-		rc = o.error;
-	}
-	if (rc && err && !*err)
-		error_setf(err, "cannot write the migration stream: %s",
-			   strerror(-rc));
-	st->bytes = o.off;
-out:
-	for (unsigned int i = ss.n; held && i-- > 0;)
-		if (ss.s[i].desc->quiesce)
-			ss.s[i].desc->quiesce(ss.s[i].dev, false);
 	free(state);
-	free(o.stage);
-	if (o.whole)
-		XXH3_freeState(o.whole);
-	vms_buf_free(&hdr);
-	vms_buf_free(&payload);
-	schema_free(&sch);
-	mig_sections_free(&ss);
+	return writer_rc(w, rc, err);
+}
+
+int mig_writer_end(struct mig_writer *w, char **err)
+{
+	uint8_t end[12], trailer[TRAILER_LEN];
+
+	be32_st(end, w->ss.n);
+	be64_st(end + 4, w->st.pages);
+	out_record(&w->o, REC_END, 1, end, sizeof(end), NULL, 0);
+	memcpy(trailer, MIG_TRAILER_MAGIC, 8);
+	be64_st(trailer + 8, w->o.off);
+	be64_st(trailer + 16, XXH3_64bits_digest(w->o.whole));
+	out_put(&w->o, trailer, sizeof(trailer));
+	return writer_rc(w, 0, err);
+}
+
+int mig_writer_flush(struct mig_writer *w, char **err)
+{
+	out_flush(&w->o);
+	return writer_rc(w, 0, err);
+}
+
+int mig_writer_hold(struct mig_writer *w, bool on)
+{
+	if (on && (w->o.staged || w->o.hold.len))
+		return -EBUSY;		/* flush first: the order would break */
+	w->o.holding = on;
+	return 0;
+}
+
+const struct mig_stats *mig_writer_stats(const struct mig_writer *w)
+{
+	return &w->st;
+}
+
+uint64_t mig_writer_frames(const struct mig_writer *w)
+{
+	return w->npages;
+}
+
+int migrate_save(struct vm *vm, int fd, struct vms_buf *mem,
+		 struct mig_stats *st, char **err)
+{
+	struct mig_writer *w;
+	int rc = mig_writer_open(&w, vm, fd, mem, NULL, err);
+
+	if (st)
+		memset(st, 0, sizeof(*st));
+	if (rc)
+		return rc;
+	/* Device threads hold still from the first RAM page to the last
+	 * section, so RAM and device state describe the same moment. */
+	mig_writer_quiesce(w, true);
+	rc = mig_writer_header(w, err);
+	if (!rc)
+		rc = mig_writer_ram(w, NULL, true, err);
+	if (!rc)
+		rc = mig_writer_state(w, err);
+	if (!rc)
+		rc = mig_writer_end(w, err);
+	if (!rc)
+		rc = mig_writer_flush(w, err);
+	if (st)
+		*st = w->st;
+	mig_writer_free(w);
 	return rc;
 }
 
@@ -429,7 +582,18 @@ struct mig_in {
 /* Exactly n bytes, or -1 (truncated). */
 static int in_read(struct mig_in *in, void *p, size_t n)
 {
-	if (in->src->fd < 0) {
+	if (in->src->fd < 0 && in->src->read) {
+		size_t done = 0;
+
+		while (done < n) {
+			long r = in->src->read(in->src->opaque,
+					       (uint8_t *)p + done, n - done);
+
+			if (r <= 0)
+				return -1;
+			done += (size_t)r;
+		}
+	} else if (in->src->fd < 0) {
 		if (n > in->src->len - in->pos)
 			return -1;
 		memcpy(p, in->src->data + in->pos, n);
@@ -454,6 +618,11 @@ static int in_read(struct mig_in *in, void *p, size_t n)
 
 static bool in_at_eof(struct mig_in *in)
 {
+	if (in->src->fd < 0 && in->src->read) {
+		uint8_t b;
+
+		return in->src->read(in->src->opaque, &b, 1) == 0;
+	}
 	if (in->src->fd < 0)
 		return in->pos == in->src->len;
 	uint8_t b;
@@ -586,7 +755,7 @@ static int read_preamble(struct mig_in *in, char **err)
 	return 0;
 }
 
-static int read_trailer(struct mig_in *in, char **err)
+static int read_trailer(struct mig_in *in, bool eof_check, char **err)
 {
 	uint8_t t[TRAILER_LEN];
 	uint64_t off = in->off;
@@ -608,7 +777,7 @@ static int read_trailer(struct mig_in *in, char **err)
 			   VERS_ARGS(in));
 		return -EINVAL;
 	}
-	if (!in_at_eof(in)) {
+	if (eof_check && !in_at_eof(in)) {
 		error_setf(err, "stream offset %llu: trailing garbage after the "
 			   "trailer", (unsigned long long)in->off);
 		return -EINVAL;
@@ -819,7 +988,34 @@ static int load_device(struct load *L, const struct record *r, char **err)
 	return rc;
 }
 
+/* The commit, run where the hooks say (the loop thread when live). */
+struct commit_ctx {
+	struct load *L;
+	int rc;
+};
+
+static void load_commit(void *arg)
+{
+	struct commit_ctx *c = arg;
+	struct load *L = c->L;
+
+	if (L->vm->ops->set_skeys(L->vm, 0, L->npages, L->skeys)) {
+		c->rc = -EIO;
+		return;
+	}
+	for (unsigned int j = 0; j < L->ss.n; j++)
+		if (L->ss.s[j].desc->commit)
+			L->ss.s[j].desc->commit(L->ss.s[j].dev, L->shadow[j]);
+	c->rc = 0;
+}
+
 int migrate_load(struct vm *vm, const struct mig_src *src, char **err)
+{
+	return migrate_load_hooks(vm, src, NULL, err);
+}
+
+int migrate_load_hooks(struct vm *vm, const struct mig_src *src,
+		       const struct mig_load_hooks *h, char **err)
 {
 	struct load L;
 	struct record r = { 0 };
@@ -863,11 +1059,29 @@ int migrate_load(struct vm *vm, const struct mig_src *src, char **err)
 		rc = -EINVAL;
 		goto out;
 	}
-	rc = load_header(&L, &r, err);	/* accept or refuse: before RAM */
-	free(r.payload);
-	r.payload = NULL;
-	if (rc)
-		goto out;
+	{
+		char *why = NULL;
+
+		rc = load_header(&L, &r, &why);	/* accept or refuse: before RAM */
+		free(r.payload);
+		r.payload = NULL;
+		if (h && h->header) {
+			int hr = h->header(h->opaque, rc ? (why ? why :
+					   strerror(-rc)) : NULL);
+			if (!rc && hr) {
+				rc = hr;
+				error_setf(&why, "cannot answer the source: %s",
+					   strerror(-hr));
+			}
+		}
+		if (rc) {
+			if (err)
+				*err = why;
+			else
+				free(why);
+			goto out;
+		}
+	}
 
 	/* BODY until END */
 	while (!ended) {
@@ -921,19 +1135,31 @@ int migrate_load(struct vm *vm, const struct mig_src *src, char **err)
 			rc = -EINVAL;
 			goto out;
 		}
-	rc = read_trailer(&L.in, err);
+	rc = read_trailer(&L.in, !(h && h->live), err);
 	if (rc)
 		goto out;
+	if (h && h->loaded) {
+		rc = h->loaded(h->opaque, err);
+		if (rc)
+			goto out;
+	}
 
 	/* COMMIT: everything was read and validated. */
-	if (vm->ops->set_skeys(vm, 0, L.npages, L.skeys)) {
+	struct commit_ctx cc = { .L = &L, .rc = -EIO };
+	if (h && h->commit) {
+		rc = h->commit(h->opaque, load_commit, &cc);
+		if (rc) {
+			error_setf(err, "the VM ended before the state was applied");
+			goto out;
+		}
+	} else {
+		load_commit(&cc);
+	}
+	if (cc.rc) {
 		error_setf(err, "cannot set the storage keys");
-		rc = -EIO;
+		rc = cc.rc;
 		goto out;
 	}
-	for (unsigned int j = 0; j < L.ss.n; j++)
-		if (L.ss.s[j].desc->commit)
-			L.ss.s[j].desc->commit(L.ss.s[j].dev, L.shadow[j]);
 out:
 	free(r.payload);
 	if (L.shadow)
