@@ -120,6 +120,7 @@
 struct rx_frame {
 	uint8_t *data;		/* NET_VNET_HDR_LEN bytes of header first */
 	size_t len;		/* frame bytes after the header */
+	unsigned int gen;	/* rx_gen when it was received */
 };
 
 struct virtio_net {
@@ -131,7 +132,7 @@ struct virtio_net {
 	struct virtio_net_state st;
 	atomic_bool announce_req;	/* announce on the packet thread */
 	atomic_bool offload_sync;	/* features changed: tell the backend */
-	atomic_bool rx_purge;		/* reset: pending frames are stale */
+	atomic_uint rx_gen;		/* bumped by reset: older frames are stale */
 	atomic_bool rx_ready;		/* DRIVER_OK: take frames from the backend */
 	/* Packet thread. */
 	pthread_t thread;
@@ -256,7 +257,7 @@ static void net_reset(void *dev)
 	 * those waiting for the old driver's buffers go, as a NIC's FIFO
 	 * does on reset.  The packet thread frees them. */
 	atomic_store(&n->rx_ready, false);
-	atomic_store(&n->rx_purge, true);
+	atomic_fetch_add(&n->rx_gen, 1);
 	kick(n);
 }
 
@@ -369,6 +370,7 @@ static void peer_receive(void *opaque, const uint8_t *frame, size_t len)
 	struct rx_frame *f = &n->pend[(n->pend_head + n->pend_count) % RX_PENDING];
 	f->data = copy;
 	f->len = len;
+	f->gen = atomic_load(&n->rx_gen);
 	n->pend_count++;
 }
 
@@ -511,12 +513,16 @@ static void rx_flush(struct virtio_net *n)
 {
 	bool notify = false, broken = false;
 
-	if (atomic_exchange(&n->rx_purge, false)) {
-		for (; n->pend_count; n->pend_count--) {
-			free(n->pend[n->pend_head].data);
-			n->pend[n->pend_head].data = NULL;
-			n->pend_head = (n->pend_head + 1) % RX_PENDING;
-		}
+	/* Frames received before the last reset were the old driver's.  A
+	 * flag consumed here instead would also drop a frame this thread
+	 * read after DRIVER_OK when it slept through the reset. */
+	unsigned int gen = atomic_load(&n->rx_gen);
+
+	while (n->pend_count && n->pend[n->pend_head].gen != gen) {
+		free(n->pend[n->pend_head].data);
+		n->pend[n->pend_head].data = NULL;
+		n->pend_head = (n->pend_head + 1) % RX_PENDING;
+		n->pend_count--;
 	}
 
 	if (!n->pend_count)
