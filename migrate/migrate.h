@@ -127,7 +127,8 @@ int schema_decode(struct vms_in *in, struct schema *s, char **err);
 /*
  * Can a stream described by src be loaded by a minivmm described by dst?
  * Returns SCHEMA_SAFE, SCHEMA_CONDITIONAL (safe unless a when-needed
- * subsection dst does not know is sent; why in *why) or SCHEMA_UNSAFE
+ * subsection dst does not know is sent, or, with all_descs, unless the VM
+ * has a device whose section dst does not know; why in *why) or SCHEMA_UNSAFE
  * (*why names the section, field and both versions).  With all_descs,
  * every description of src is checked (the static checker); otherwise
  * only those src's section list uses (the stream header check).
@@ -222,6 +223,8 @@ int mig_writer_open(struct mig_writer **out, struct vm *vm, int fd,
 		    char **err);
 void mig_writer_free(struct mig_writer *w);
 void mig_writer_quiesce(struct mig_writer *w, bool hold);
+/* Leave the devices held when the writer is freed. */
+void mig_writer_quiesce_forget(struct mig_writer *w);
 int mig_writer_header(struct mig_writer *w, char **err);
 int mig_writer_ram(struct mig_writer *w, const uint64_t *bitmap, bool dup,
 		   char **err);

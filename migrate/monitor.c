@@ -11,7 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "migrate/live.h"
 #include "migrate/monitor.h"
+#include "migrate/transport.h"
 #include "vmm/error.h"
 #include "vmm/vm.h"
 
@@ -29,14 +31,14 @@ static const char *file_path(const char *uri)
 
 bool migrate_uri_valid(const char *uri)
 {
-	return file_path(uri) != NULL;
+	return file_path(uri) != NULL || mig_uri_is_tcp(uri);
 }
 
 static int bad_uri(const char *uri, char **err)
 {
 	/* QEMU: "unknown migration protocol: URI" */
 	error_setf(err, "unknown migration protocol: %s (minivmm supports "
-		   "file:PATH)", uri ? uri : "");
+		   "file:PATH and tcp:HOST:PORT)", uri ? uri : "");
 	return -EINVAL;
 }
 
@@ -48,8 +50,14 @@ int migrate_to_uri(struct vm *vm, const char *uri, struct mig_stats *st,
 	bool was_running;
 	int fd, rc;
 
-	if (!path)
+	if (!path) {
+		if (mig_uri_is_tcp(uri)) {
+			error_setf(err, "%s: live migration runs from QMP "
+				   "migrate", uri);
+			return -EINVAL;
+		}
 		return bad_uri(uri, err);
+	}
 	/* Exactly these flags: the main thread's seccomp list allows no
 	 * other creating open (seccomp/seccomp.c). */
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -81,8 +89,14 @@ int migrate_from_uri(struct vm *vm, const char *uri, char **err)
 	char *why = NULL;
 	int rc;
 
-	if (!path)
+	if (!path) {
+		if (mig_uri_is_tcp(uri)) {
+			error_setf(err, "%s: a live migration is received by "
+				   "the migration thread (QMP)", uri);
+			return -EINVAL;
+		}
 		return bad_uri(uri, err);
+	}
 	src.fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (src.fd < 0) {
 		rc = -errno;
@@ -100,21 +114,62 @@ int migrate_from_uri(struct vm *vm, const char *uri, char **err)
 
 #ifdef MINIVMM_HAVE_QMP
 
-enum mig_status { MIG_NONE, MIG_COMPLETED, MIG_FAILED };
+enum mig_last { LAST_NONE, LAST_FILE, LAST_LIVE };
+enum file_status { FILE_COMPLETED, FILE_FAILED };
 
 struct mig_monitor {
 	struct vm *vm;
-	enum mig_status status;
-	char *error;			/* MIG_FAILED: the reason */
-	struct mig_stats stats;		/* MIG_COMPLETED outgoing */
+	struct qmp_server *srv;		/* events; NULL until attached */
+	struct mig_live *live;		/* tcp: (migrate/live.c) */
+	enum mig_last last;		/* what query-migrate reports */
+	/* the last file: migration or -incoming file: */
+	enum file_status fstatus;
+	char *error;			/* FILE_FAILED: the reason */
+	struct mig_stats stats;		/* FILE_COMPLETED outgoing */
 	uint64_t total_ms;
 	bool incoming;
 	bool deferred, autostart;	/* -incoming defer, not yet loaded */
 };
 
+static void ev_status(void *opaque, enum mig_status st)
+{
+	struct mig_monitor *m = opaque;
+
+	json_t *data = json_pack("{s:s}", "status", mig_status_name(st));
+	struct mig_info i;
+
+	if (!m->srv || !data) {
+		json_decref(data);
+		return;
+	}
+	/* failed: the reason too (QEMU's event has the status only; a
+	 * client that does not know error-desc ignores it) */
+	if (st == MIG_ST_FAILED) {
+		mig_live_info(m->live, &i);
+		if (i.error[0])
+			json_object_set_new(data, "error-desc", json_string(i.error));
+	}
+	qmp_server_emit_event(m->srv, "MIGRATION", data);
+}
+
+static void ev_pass(void *opaque, uint32_t pass)
+{
+	struct mig_monitor *m = opaque;
+
+	if (m->srv)
+		qmp_server_emit_event(m->srv, "MIGRATION_PASS",
+				      json_pack("{s:I}", "pass", (json_int_t)pass));
+}
+
+static const struct mig_live_ops live_ops = {
+	.status = ev_status,
+	.pass = ev_pass,
+};
+
 int mig_monitor_create(struct mig_monitor **out, struct vm *vm, char **err)
 {
 	struct mig_monitor *m = calloc(1, sizeof(*m));
+	int rc;
 
 	*out = m;
 	if (!m) {
@@ -122,20 +177,32 @@ int mig_monitor_create(struct mig_monitor **out, struct vm *vm, char **err)
 		return -ENOMEM;
 	}
 	m->vm = vm;
-	return 0;
+	rc = mig_live_create(&m->live, vm, &live_ops, m, err);
+	if (rc < 0) {
+		free(m);
+		*out = NULL;
+	}
+	return rc;
+}
+
+void mig_monitor_attach(struct mig_monitor *m, struct qmp_server *srv)
+{
+	m->srv = srv;
 }
 
 void mig_monitor_destroy(struct mig_monitor *m)
 {
 	if (!m)
 		return;
+	mig_live_destroy(m->live);	/* cancels and joins the thread */
 	free(m->error);
 	free(m);
 }
 
 void mig_monitor_incoming_done(struct mig_monitor *m)
 {
-	m->status = MIG_COMPLETED;
+	m->last = LAST_FILE;
+	m->fstatus = FILE_COMPLETED;
 	m->incoming = true;
 }
 
@@ -143,6 +210,16 @@ void mig_monitor_defer(struct mig_monitor *m, bool autostart)
 {
 	m->deferred = true;
 	m->autostart = autostart;
+}
+
+int mig_monitor_incoming_tcp(struct mig_monitor *m, const char *uri,
+			     bool autostart, char **err)
+{
+	int rc = mig_live_incoming(m->live, uri, true, autostart, err);
+
+	if (!rc)
+		m->last = LAST_LIVE;
+	return rc;
 }
 
 static uint64_t now_ms(void)
@@ -153,10 +230,21 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+static void file_failed(struct mig_monitor *m, char *err)
+{
+	free(m->error);
+	m->error = err;
+	m->last = LAST_FILE;
+	m->fstatus = FILE_FAILED;
+}
+
 /*
- * migrate {"uri": "file:PATH"}.  QEMU migrates in the background and
- * leaves the source paused; this saves synchronously (the reply comes
- * when the file is complete) and the guest keeps running, as a snapshot.
+ * migrate {"uri": ...}.
+ *   tcp:HOST:PORT  live (migrate/live.c): returns {} at once, the
+ *                  migration thread does the rest; query-migrate and
+ *                  MIGRATION events follow it; the source ends paused.
+ *   file:PATH      a snapshot: saved synchronously (the reply comes when
+ *                  the file is complete) and the guest keeps running.
  */
 static json_t *cmd_migrate(struct qmp_call *call, json_t *args)
 {
@@ -165,25 +253,38 @@ static json_t *cmd_migrate(struct qmp_call *call, json_t *args)
 	uint64_t t0 = now_ms();
 	char *err = NULL;
 
-	free(m->error);
-	m->error = NULL;
+	if (mig_live_busy(m->live) || m->deferred)
+		return qmp_fail(call, QMP_ERR_GENERIC, "%s", m->deferred ?
+				"Guest is waiting for an incoming migration" :
+				"There's a migration process in progress");
+	if (mig_uri_is_tcp(uri)) {
+		if (mig_live_migrate(m->live, uri, &err) < 0) {
+			json_t *r = qmp_fail(call, QMP_ERR_GENERIC, "%s",
+					     err ? err : "migration failed");
+			free(err);
+			return r;
+		}
+		m->last = LAST_LIVE;
+		return json_object();
+	}
 	m->incoming = false;
 	if (migrate_to_uri(call->vm, uri, &m->stats, &err) < 0) {
-		m->status = MIG_FAILED;
-		m->error = err;
+		file_failed(m, err);
 		return qmp_fail(call, QMP_ERR_GENERIC, "%s",
 				err ? err : "migration failed");
 	}
-	m->status = MIG_COMPLETED;
+	m->last = LAST_FILE;
+	m->fstatus = FILE_COMPLETED;
 	m->total_ms = now_ms() - t0;
 	return json_object();
 }
 
 /*
- * migrate-incoming {"uri": "file:PATH"} after -incoming defer.  The VM is
- * paused with no CPU started; the stream is checked whole before anything
- * is applied.  A failed load ends minivmm (status 1), as QEMU's
- * destination exits: its RAM may already hold part of the stream.
+ * migrate-incoming {"uri": ...} after -incoming defer.  The VM is paused
+ * with no CPU started.  file:PATH: the stream is checked whole before
+ * anything is applied; tcp:HOST:PORT: the migration thread listens (the
+ * reply says whether it could) and receives.  A failed load ends minivmm
+ * (status 1), as QEMU's destination exits: its RAM may hold part of it.
  */
 static json_t *cmd_migrate_incoming(struct qmp_call *call, json_t *args)
 {
@@ -195,6 +296,18 @@ static json_t *cmd_migrate_incoming(struct qmp_call *call, json_t *args)
 		return qmp_fail(call, QMP_ERR_GENERIC, "'-incoming' was not "
 				"specified on the command line, or the incoming "
 				"migration has already been started");
+	if (mig_uri_is_tcp(uri)) {
+		if (mig_live_incoming(m->live, uri, false, m->autostart,
+				      &err) < 0) {
+			json_t *r = qmp_fail(call, QMP_ERR_GENERIC, "%s",
+					     err ? err : "cannot listen");
+			free(err);
+			return r;
+		}
+		m->deferred = false;
+		m->last = LAST_LIVE;
+		return json_object();
+	}
 	if (!migrate_uri_valid(uri)) {
 		json_t *r = NULL;
 
@@ -205,8 +318,7 @@ static json_t *cmd_migrate_incoming(struct qmp_call *call, json_t *args)
 	}
 	m->deferred = false;
 	if (migrate_from_uri(call->vm, uri, &err) < 0) {
-		m->status = MIG_FAILED;
-		m->error = err;
+		file_failed(m, err);
 		vm_request_end(call->vm, VM_END_ERROR, "migrate-incoming %s",
 			       err ? err : "failed");
 		return qmp_fail(call, QMP_ERR_GENERIC, "%s", err ? err : "failed");
@@ -217,6 +329,56 @@ static json_t *cmd_migrate_incoming(struct qmp_call *call, json_t *args)
 	return json_object();
 }
 
+/* QEMU's MigrationInfo for a live migration. */
+static json_t *live_info(struct mig_monitor *m)
+{
+	struct mig_info i;
+	json_t *r;
+
+	mig_live_info(m->live, &i);
+	r = json_pack("{s:s}", "status", mig_status_name(i.status));
+	if (!r)
+		return NULL;
+	if (i.incoming) {
+		/* QEMU: where the destination listens (port 0 asked: the
+		 * one the kernel picked), an InetSocketAddress */
+		char port[12];
+
+		snprintf(port, sizeof(port), "%d", i.port);
+		if (i.port > 0)
+			json_object_set_new(r, "socket-address", json_pack(
+				"[{s:s,s:s,s:s}]", "type", "inet", "host",
+				i.host, "port", port));
+	} else if (i.status != MIG_ST_SETUP || i.ram.transferred) {
+		json_object_set_new(r, "total-time", json_integer((json_int_t)i.total_time));
+		if (i.have_setup)
+			json_object_set_new(r, "setup-time",
+					    json_integer((json_int_t)i.setup_time));
+		if (i.have_downtime)
+			json_object_set_new(r, "downtime",
+					    json_integer((json_int_t)i.downtime));
+		else if (i.status == MIG_ST_ACTIVE)
+			json_object_set_new(r, "expected-downtime",
+					    json_integer((json_int_t)i.expected_downtime));
+		json_object_set_new(r, "ram", json_pack(
+			"{s:I,s:I,s:I,s:I,s:I,s:I,s:f,s:I,s:I,s:I}",
+			"transferred", (json_int_t)i.ram.transferred,
+			"remaining", (json_int_t)i.ram.remaining,
+			"total", (json_int_t)i.ram.total,
+			"duplicate", (json_int_t)i.ram.duplicate,
+			"normal", (json_int_t)i.ram.normal,
+			"normal-bytes", (json_int_t)i.ram.normal_bytes,
+			"mbps", i.ram.mbps,
+			"dirty-sync-count", (json_int_t)i.ram.dirty_sync_count,
+			"dirty-pages-rate", (json_int_t)i.ram.dirty_pages_rate,
+			"pages-per-second", (json_int_t)i.ram.pages_per_second));
+	}
+	if ((i.status == MIG_ST_FAILED || i.status == MIG_ST_CANCELLED) &&
+	    i.error[0])
+		json_object_set_new(r, "error-desc", json_string(i.error));
+	return r;
+}
+
 /* query-migrate: QEMU's MigrationInfo; {} before any migration. */
 static json_t *cmd_query_migrate(struct qmp_call *call, json_t *args)
 {
@@ -224,25 +386,69 @@ static json_t *cmd_query_migrate(struct qmp_call *call, json_t *args)
 	const struct mig_stats *s = &m->stats;
 
 	(void)args;
-	switch (m->status) {
-	case MIG_NONE:
+	if (m->last == LAST_LIVE)
+		return live_info(m);
+	if (m->last == LAST_NONE)
 		return json_object();
-	case MIG_FAILED:
+	if (m->fstatus == FILE_FAILED)
 		return json_pack("{s:s,s:s}", "status", "failed", "error-desc",
 				 m->error ? m->error : "migration failed");
-	case MIG_COMPLETED:
-		if (m->incoming)
-			return json_pack("{s:s}", "status", "completed");
-		return json_pack("{s:s,s:I,s:{s:I,s:I,s:I,s:I,s:I}}",
-				 "status", "completed",
-				 "total-time", (json_int_t)m->total_ms,
-				 "ram", "transferred", (json_int_t)s->bytes,
-				 "total", (json_int_t)call->vm->ram_size,
-				 "duplicate", (json_int_t)(s->zero_pages + s->dup_pages),
-				 "normal", (json_int_t)s->data_pages,
-				 "normal-bytes", (json_int_t)(s->data_pages * 4096));
-	}
+	if (m->incoming)
+		return json_pack("{s:s}", "status", "completed");
+	return json_pack("{s:s,s:I,s:{s:I,s:I,s:I,s:I,s:I}}",
+			 "status", "completed",
+			 "total-time", (json_int_t)m->total_ms,
+			 "ram", "transferred", (json_int_t)s->bytes,
+			 "total", (json_int_t)call->vm->ram_size,
+			 "duplicate", (json_int_t)(s->zero_pages + s->dup_pages),
+			 "normal", (json_int_t)s->data_pages,
+			 "normal-bytes", (json_int_t)(s->data_pages * 4096));
+}
+
+/* migrate_cancel: QEMU answers {} whether or not one was running. */
+static json_t *cmd_migrate_cancel(struct qmp_call *call, json_t *args)
+{
+	struct mig_monitor *m = call->opaque;
+
+	(void)args;
+	mig_live_cancel(m->live);
 	return json_object();
+}
+
+/* migrate-set-parameters: max-bandwidth (bytes/s), downtime-limit (ms). */
+static json_t *cmd_migrate_set_parameters(struct qmp_call *call, json_t *args)
+{
+	struct mig_monitor *m = call->opaque;
+	json_t *bw = json_object_get(args, "max-bandwidth");
+	json_t *dl = json_object_get(args, "downtime-limit");
+	struct mig_params p;
+
+	mig_live_get_params(m->live, &p);
+	if (bw && json_integer_value(bw) < 0)
+		return qmp_fail(call, QMP_ERR_GENERIC, "Parameter 'max-bandwidth' "
+				"expects a non-negative number of bytes per second");
+	if (dl && (json_integer_value(dl) < 0 ||
+		   json_integer_value(dl) > MIG_MAX_DOWNTIME_LIMIT))
+		return qmp_fail(call, QMP_ERR_GENERIC, "Parameter 'downtime-limit' "
+				"expects an integer in the range of 0 to %d "
+				"milliseconds", MIG_MAX_DOWNTIME_LIMIT);
+	if (bw)
+		p.max_bandwidth = (uint64_t)json_integer_value(bw);
+	if (dl)
+		p.downtime_limit = (uint64_t)json_integer_value(dl);
+	mig_live_set_params(m->live, &p);
+	return json_object();
+}
+
+static json_t *cmd_query_migrate_parameters(struct qmp_call *call, json_t *args)
+{
+	struct mig_monitor *m = call->opaque;
+	struct mig_params p;
+
+	(void)args;
+	mig_live_get_params(m->live, &p);
+	return json_pack("{s:I,s:I}", "max-bandwidth", (json_int_t)p.max_bandwidth,
+			 "downtime-limit", (json_int_t)p.downtime_limit);
 }
 
 static const struct qmp_arg migrate_args[] = {
@@ -250,10 +456,19 @@ static const struct qmp_arg migrate_args[] = {
 	{ NULL, 0 },
 };
 
+static const struct qmp_arg set_params_args[] = {
+	{ "max-bandwidth", QMP_ARG_INT | QMP_ARG_OPTIONAL },
+	{ "downtime-limit", QMP_ARG_INT | QMP_ARG_OPTIONAL },
+	{ NULL, 0 },
+};
+
 const struct qmp_command migrate_qmp_commands[] = {
 	{ "migrate", cmd_migrate, migrate_args },
 	{ "query-migrate", cmd_query_migrate, NULL },
 	{ "migrate-incoming", cmd_migrate_incoming, migrate_args },
+	{ "migrate_cancel", cmd_migrate_cancel, NULL },
+	{ "migrate-set-parameters", cmd_migrate_set_parameters, set_params_args },
+	{ "query-migrate-parameters", cmd_query_migrate_parameters, NULL },
 };
 const size_t migrate_qmp_ncommands =
 	sizeof(migrate_qmp_commands) / sizeof(migrate_qmp_commands[0]);

@@ -2,8 +2,9 @@
 /*
  * Saving and restoring a VM through a URI: QMP `migrate` /
  * `query-migrate` and the `-incoming` option (QEMU's names and replies,
- * docs/devel/migration and qapi/migration.json).  Only "file:PATH" is a
- * transport so far; the stream itself is migrate/stream.c's.
+ * docs/devel/migration and qapi/migration.json).  Transports: "file:PATH"
+ * (a snapshot, here) and "tcp:HOST:PORT" (live, migrate/live.c); the
+ * stream itself is migrate/stream.c's.
  */
 #ifndef MINIVMM_MIGRATE_MONITOR_H
 #define MINIVMM_MIGRATE_MONITOR_H
@@ -43,7 +44,15 @@ void mig_monitor_incoming_done(struct mig_monitor *m);
 /* -incoming defer: migrate-incoming loads into the paused VM, then
  * resumes it when autostart (no -S). */
 void mig_monitor_defer(struct mig_monitor *m, bool autostart);
-/* migrate, query-migrate, migrate-incoming; opaque = the mig_monitor. */
+/* -incoming tcp:HOST:PORT (setup, the VM paused): listen now, receive on
+ * the migration thread, resume after GO when autostart. */
+int mig_monitor_incoming_tcp(struct mig_monitor *m, const char *uri,
+			     bool autostart, char **err);
+/* Where the MIGRATION and MIGRATION_PASS events go. */
+void mig_monitor_attach(struct mig_monitor *m, struct qmp_server *srv);
+/* migrate, query-migrate, migrate-incoming, migrate_cancel,
+ * migrate-set-parameters, query-migrate-parameters; opaque = the
+ * mig_monitor. */
 extern const struct qmp_command migrate_qmp_commands[];
 extern const size_t migrate_qmp_ncommands;
 #endif

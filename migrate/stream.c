@@ -356,6 +356,13 @@ void mig_writer_quiesce(struct mig_writer *w, bool hold)
 	w->quiesced = hold;
 }
 
+/* The devices stay held after the writer is gone (a completed live
+ * migration: the destination runs the guest now). */
+void mig_writer_quiesce_forget(struct mig_writer *w)
+{
+	w->quiesced = false;
+}
+
 static int writer_rc(struct mig_writer *w, int rc, char **err)
 {
 	if (!rc)

@@ -25,7 +25,8 @@
  *  - console input: poll and read on the console input fd;
  *  - main: waits, joins, frees, closes; the event loop's epoll, sockets
  *    and eventfds (vmm/mainloop.c, vmm/qmp.c);
- *  - block I/O, migration: proposals until those threads exist (marked).
+ *  - block I/O: a proposal until that thread exists (marked);
+ *  - migration: sockets of a live migration, the dirty log.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -208,7 +209,14 @@ static const struct sb_rule vcpu_rules[] = {
 	IOCTL(B_KVM, KVM_S390_CLEAR_RESET, "diagnose 0x308 clear reset"),
 	IOCTL(B_KVM, KVM_S390_IRQ, "SIGP orders inject into another vCPU"),
 	IOCTL(B_KVM, KVM_S390_INTERRUPT, "floating interrupts (SCLP service signal)"),
-	IOCTL(B_KVM, KVM_S390_GET_SKEYS, "storage keys for store status"),
+	IOCTL(B_KVM, KVM_S390_GET_SKEYS, "storage keys for store status and "
+	      "live migration's final phase"),
+	IOCTL(B_KVM, KVM_GET_DIRTY_LOG, "live migration: the last dirty log "
+	      "with the guest paused, and the check before GO (migrate/live.c)"),
+	ANY("mremap", "realloc() of large buffers: live migration's final "
+	    "phase encodes the storage keys and devices in memory"),
+	{ "sched_yield", B_SOFT, { { 0 } }, "software CPU dirty log (live "
+	  "migration's last sync): soft_tlb_flush_sync waits for the CPUs" },
 	IOCTL(B_KVM, KVM_GET_DEVICE_ATTR, "TOD clock (KVM_S390_VM_TOD)"),
 	IOCTL(B_KVM, KVM_SET_DEVICE_ATTR, "TOD clock on reset"),
 	{ "getpid", B_KVM, { { 0 } }, "pthread_kill() passes the tgid to tgkill" },
@@ -327,17 +335,39 @@ static const struct sb_rule block_io_rules[] = {
 };
 
 /*
- * Migration thread (not written yet): started from the main loop, so it
- * also runs under the main filter (filters stack).  Proposal: stream
- * the state to an fd passed in (QMP getfd), read the dirty log.
+ * Migration thread (migrate/live.c): created with the control plane
+ * during setup (so it does not inherit the main list) and idle until QMP
+ * migrate / migrate-incoming or -incoming tcp:.  It owns the socket of a
+ * live migration either way and reads guest RAM; everything that touches
+ * the VM's run state or devices is posted to the loop thread.
  */
 static const struct sb_rule migration_rules[] = {
-	ANY("write", "the migration stream (an fd passed with getfd)"),
-	ANY("sendmsg", "the migration stream on a socket"),
-	ANY("read", "the return path"),
-	ANY(POLL, "wait for the stream to drain"),
-	IOCTL(B_KVM, KVM_GET_DIRTY_LOG, "dirty pages of guest storage"),
-	IOCTL(B_KVM, KVM_S390_GET_SKEYS, "storage keys"),
+	{ "socket", B_ALL, { ARG_EQ(0, AF_INET, "AF_INET") },
+	  "tcp: migration socket (connect, or migrate-incoming's listener)" },
+	{ "socket", B_ALL, { ARG_EQ(0, AF_INET6, "AF_INET6") },
+	  "tcp: migration socket over IPv6" },
+	ANY("connect", "source: connect to the destination"),
+	ANY("getsockopt", "source: SO_ERROR of the non-blocking connect"),
+	{ "setsockopt", B_ALL, { ARG_EQ(2, SO_REUSEADDR, "SO_REUSEADDR") },
+	  "migrate-incoming: the listener reuses the port" },
+	ANY("bind", "migrate-incoming: the listening address"),
+	ANY("listen", "migrate-incoming: listen for the one source"),
+	ANY("getsockname", "destination: the port the kernel picked (tcp:H:0)"),
+	ANY("accept4", "destination: accept the source"),
+	ANY("close", "the migration socket and the listener when done"),
+	ANY("sendto", "the stream and return-path frames (send)"),
+	ANY("recvfrom", "the stream and return-path frames (recv)"),
+	ANY("read", "its cancel eventfd"),
+	ANY("write", "main loop wake-ups (mainloop_post); the eventfd"),
+	ANY(POLL, "every wait: the socket and the cancel eventfd, bounded"),
+	IOCTL(B_KVM, KVM_GET_DIRTY_LOG, "dirty pages of guest storage (pre-copy)"),
+	ANY("mremap", "realloc() of the record buffers (a RAM record is 1 MiB)"),
+	{ "openat", B_ALL, { ARG_CLEAR(2, O_CREAT | O_TRUNC | O_WRONLY | O_RDWR,
+				       "read-only") },
+	  "glibc: the first free() that shrinks this thread's malloc arena "
+	  "reads /proc/sys/vm/overcommit_memory" },
+	{ "sched_yield", B_SOFT, { { 0 } }, "software CPU dirty log: the sync "
+	  "waits for the CPUs' TLB flush acknowledgements (soft_tlb_flush_sync)" },
 };
 
 /*

@@ -50,7 +50,7 @@ enum sandbox_thread {
 	SANDBOX_VCPU,		/* vcpu_thread(); the list depends on the backend */
 	SANDBOX_CONSOLE_IN,	/* SCLP console input thread (arch/s390x/sclp.c) */
 	SANDBOX_BLOCK_IO,	/* block I/O worker (devices/virtio-blk.c) */
-	SANDBOX_MIGRATION,	/* migration thread (not written yet) */
+	SANDBOX_MIGRATION,	/* migration thread (migrate/live.c) */
 	SANDBOX_CHARDEV_IN,	/* chardev input of a virtio console */
 	SANDBOX_NET_IO,		/* virtio-net packet thread: socket/tap backends */
 	SANDBOX_NET_USER,	/* virtio-net packet thread with libslirp (-netdev user) */

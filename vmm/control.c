@@ -111,9 +111,16 @@ int control_create(struct control **out, struct vm *vm,
 	rc = mig_monitor_create(&c->mig, vm, err);
 	if (rc < 0)
 		goto fail;
+	mig_monitor_attach(c->mig, c->qmp);
 	if (o->incoming && !strcmp(o->incoming, "defer")) {
 		vm_pause(vm);	/* until migrate-incoming has loaded */
 		mig_monitor_defer(c->mig, !o->start_paused);
+	} else if (o->incoming && !strncmp(o->incoming, "tcp:", 4)) {
+		vm_pause(vm);	/* until the source's GO */
+		rc = mig_monitor_incoming_tcp(c->mig, o->incoming,
+					      !o->start_paused, err);
+		if (rc < 0)
+			goto fail;
 	} else if (o->incoming) {
 		mig_monitor_incoming_done(c->mig);
 	}

@@ -237,8 +237,10 @@ int main(int argc, char **argv)
 		backend->set_initial_psw(vm->vcpus[0], bi.psw_mask, bi.psw_addr);
 
 	/* -incoming: the whole stream is read and checked before anything
-	 * is applied; any error ends minivmm before a guest instruction. */
-	if (opts.incoming && strcmp(opts.incoming, "defer")) {
+	 * is applied; any error ends minivmm before a guest instruction.
+	 * tcp: is received live by the migration thread (control_create). */
+	if (opts.incoming && strcmp(opts.incoming, "defer") &&
+	    strncmp(opts.incoming, "tcp:", 4)) {
 		if (migrate_from_uri(vm, opts.incoming, &err) < 0) {
 			fprintf(stderr, "minivmm: -incoming %s\n",
 				err ? err : "cannot restore the VM");

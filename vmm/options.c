@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "migrate/machine.h"
+#include "migrate/transport.h"
 #include "vmm/options.h"
 #include "vmm/vm.h"
 
@@ -455,13 +456,28 @@ static int opt_start_paused(struct opt_parser *p, const char *arg)
 	return 0;
 }
 
-/* -incoming file:PATH|defer: restore a saved VM instead of booting
- * -kernel (defer: the URI comes later, QMP migrate-incoming). */
+/* -incoming file:PATH|tcp:HOST:PORT|defer: restore a saved VM, or
+ * receive a live one, instead of booting -kernel (defer: the URI comes
+ * later, QMP migrate-incoming). */
 static int opt_incoming(struct opt_parser *p, const char *arg)
 {
+	if (!strncmp(arg, "tcp:", 4)) {
+		struct mig_tcp_addr a;
+		char *why = NULL;
+
+		if (mig_tcp_parse(arg, true, &a, &why) < 0) {
+			int rc = fail(p, "-incoming: %s", why ? why : arg);
+
+			free(why);
+			return rc;
+		}
+		p->o->incoming = arg;
+		return 0;
+	}
 	if (strcmp(arg, "defer") && (strncmp(arg, "file:", 5) || !arg[5]))
 		return fail(p, "-incoming: unknown migration protocol: %s "
-			    "(minivmm supports file:PATH)", arg);
+			    "(minivmm supports file:PATH, tcp:HOST:PORT and "
+			    "defer)", arg);
 	p->o->incoming = arg;
 	return 0;
 }
@@ -615,7 +631,7 @@ static const struct opt_def opt_table[] = {
 	  "qtest device-test socket (implies -accel qtest)" },
 	{ "S", false, opt_start_paused, NULL,
 	  "do not start the CPUs (QMP 'cont' starts them)" },
-	{ "incoming", true, opt_incoming, "file:PATH|defer",
+	{ "incoming", true, opt_incoming, "file:PATH|tcp:HOST:PORT|defer",
 	  "restore the VM saved there (QMP migrate) instead of booting" },
 	{ "dump-vmstate", true, opt_dump_vmstate, "file",
 	  "write the migration schema of the -M machine type as JSON, exit" },
