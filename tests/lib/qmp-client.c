@@ -381,6 +381,12 @@ static int accept_timeout(int lfd, pid_t pid)
 int vmm_spawn(struct vmm_proc *p, bool with_qmp, bool with_qtest,
 	      const char *const *args)
 {
+	return vmm_spawn_in(p, with_qmp, with_qtest, args, -1);
+}
+
+int vmm_spawn_in(struct vmm_proc *p, bool with_qmp, bool with_qtest,
+		 const char *const *args, int stdin_fd)
+{
 	const char *bin = getenv("MINIVMM"), *wrapper = getenv("MINIVMM_WRAPPER");
 	const char *extra = getenv("MINIVMM_ARGS");
 	char *extra_copy = NULL;
@@ -433,7 +439,7 @@ int vmm_spawn(struct vmm_proc *p, bool with_qmp, bool with_qtest,
 
 	p->pid = fork();
 	if (p->pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
+		int null = stdin_fd >= 0 ? stdin_fd : open("/dev/null", O_RDONLY);
 
 		dup2(null, STDIN_FILENO);
 		execvp(argv[0], (char *const *)argv);

@@ -104,6 +104,10 @@ struct vmm_proc {
  */
 int vmm_spawn(struct vmm_proc *p, bool with_qmp, bool with_qtest,
 	      const char *const *args);
+/* The same with the child's stdin from stdin_fd (-1: /dev/null), e.g. a
+ * pipe to type on the guest's console. */
+int vmm_spawn_in(struct vmm_proc *p, bool with_qmp, bool with_qtest,
+		 const char *const *args, int stdin_fd);
 /* Wait for exit (SIGKILL after CLIENT_WAIT_MS); returns the wait status. */
 int vmm_wait(struct vmm_proc *p);
 /* SIGTERM then vmm_wait(). */
