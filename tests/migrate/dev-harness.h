@@ -21,7 +21,9 @@
 #include "devices/virtio-ccw.h"
 #include "devices/virtio-devices.h"
 
-#define DEV_RAM		(16ULL << 20)
+#ifndef DEV_RAM
+#define DEV_RAM		(16ULL << 20)	/* > RING(2) + 0x8000 */
+#endif
 #define SCH(n)		(0x00010000U | (n))
 #define PROG		0x1000ULL
 #define DATA		0x2000ULL
@@ -166,6 +168,38 @@ static inline bool dvm_driver(struct vm *vm, unsigned int schno,
 static inline void dvm_outb(struct vm *vm, uint16_t port, uint8_t v)
 {
 	portio_write(vm->portio, port, 1, v);
+}
+
+/* Drive every device into non-reset state: virtio drivers with queues
+ * and indicators, a channel report, an alert status pending on sch 1,
+ * DMA channel 2 programmed, the floppy in the middle of READ DATA's
+ * command bytes, line 6 enabled at the bridge. */
+static inline void dvm_drive(struct dvm *d)
+{
+	struct vm *vm = d->vm;
+	bool ok = dvm_driver(vm, 0, 1, true) && dvm_driver(vm, 1, 1, false) &&
+		  dvm_driver(vm, 2, 2, true);
+
+	if (!ok)
+		ksft_exit_fail_msg("driver set-up failed\n");
+	/* A channel report and an unsolicited (alert) status on sch 1. */
+	css_queue_crw(vm->css, CRW_RSC_SUBCH, CRW_ERC_IPARM, 7);
+	struct virtio_ccw_dev *vd = css_find_dev(vm->css, SCH(1), &virtio_ccw_css_ops);
+	vccw_interrupt(vd, 0);
+	/* DMA channel 2 programmed, the floppy in the middle of READ DATA's
+	 * command bytes, line 6 enabled at the bridge. */
+	dvm_outb(vm, 0x0b, 0x46);	/* mode: single, write, channel 2 */
+	dvm_outb(vm, 0x0c, 0);		/* flip-flop */
+	dvm_outb(vm, 0x04, 0x34);
+	dvm_outb(vm, 0x04, 0x12);
+	dvm_outb(vm, 0x81, 0x05);
+	dvm_outb(vm, FDC_FIFO, 0x03);	/* SPECIFY */
+	dvm_outb(vm, FDC_FIFO, 0xdf);
+	dvm_outb(vm, FDC_FIFO, 0x02);
+	dvm_outb(vm, FDC_FIFO, 0xe6);	/* READ DATA, 2 of 9 bytes */
+	dvm_outb(vm, FDC_FIFO, 0x00);
+	struct pio_diag_regs r = { .gr1 = PIO_FN_ENABLE, .gr2 = 1u << 6 };
+	pio_bridge_diag(vm->pio_bridge, &r);
 }
 
 /* Encoded state of every section (pre_save + encode with the machine

@@ -19,34 +19,6 @@ static unsigned int count(const struct mig_sections *ss, const char *name)
 	return n;
 }
 
-static void drive(struct dvm *d)
-{
-	struct vm *vm = d->vm;
-	bool ok = dvm_driver(vm, 0, 1, true) && dvm_driver(vm, 1, 1, false) &&
-		  dvm_driver(vm, 2, 2, true);
-
-	if (!ok)
-		ksft_exit_fail_msg("driver set-up failed\n");
-	/* A channel report and an unsolicited (alert) status on sch 1. */
-	css_queue_crw(vm->css, CRW_RSC_SUBCH, CRW_ERC_IPARM, 7);
-	struct virtio_ccw_dev *vd = css_find_dev(vm->css, SCH(1), &virtio_ccw_css_ops);
-	vccw_interrupt(vd, 0);
-	/* DMA channel 2 programmed, the floppy in the middle of READ DATA's
-	 * command bytes, line 6 enabled at the bridge. */
-	dvm_outb(vm, 0x0b, 0x46);	/* mode: single, write, channel 2 */
-	dvm_outb(vm, 0x0c, 0);		/* flip-flop */
-	dvm_outb(vm, 0x04, 0x34);
-	dvm_outb(vm, 0x04, 0x12);
-	dvm_outb(vm, 0x81, 0x05);
-	dvm_outb(vm, FDC_FIFO, 0x03);	/* SPECIFY */
-	dvm_outb(vm, FDC_FIFO, 0xdf);
-	dvm_outb(vm, FDC_FIFO, 0x02);
-	dvm_outb(vm, FDC_FIFO, 0xe6);	/* READ DATA, 2 of 9 bytes */
-	dvm_outb(vm, FDC_FIFO, 0x00);
-	struct pio_diag_regs r = { .gr1 = PIO_FN_ENABLE, .gr2 = 1u << 6 };
-	pio_bridge_diag(vm->pio_bridge, &r);
-}
-
 static bool same(struct vm *a, struct vm *b)
 {
 	struct mig_sections sa, sb;
@@ -96,7 +68,7 @@ static void roundtrip(const char *machine, bool conf_kept)
 
 	dvm_create(&a, machine, 1 << 20, true, false);
 	dvm_create(&b, machine, 1 << 20, true, false);
-	drive(&a);
+	dvm_drive(&a);
 	int rc = save(a.vm, &s);
 	if (!rc)
 		rc = load(b.vm, &s, &err);
@@ -134,7 +106,7 @@ static void refused(const char *what, uint64_t blk, bool floppy, bool swap,
 
 	dvm_create(&a, m, 1 << 20, true, false);
 	dvm_create(&b, m, blk, floppy, swap);
-	drive(&a);
+	dvm_drive(&a);
 	int rc = save(a.vm, &s);
 	if (!rc)
 		rc = load(b.vm, &s, &err);
