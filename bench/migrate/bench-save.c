@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Saving a VM to a file (issue 7's benchmark; bench/migrate/run):
+ *
+ *   bench-save [--ram-mib N] [--runs N] [--dir DIR]
+ *
+ * A software-CPU VM with 1 GiB of RAM (no vCPU thread runs: the save
+ * path is the same as QMP migrate's, migrate_save() of a paused VM):
+ *
+ *   idle    RAM as a fresh guest leaves it, all zero but the first pages;
+ *   random  every byte from 1 MiB on filled with xorshift64 data (no page
+ *           zero, none a duplicate: every page goes out as 4 KiB of data).
+ *
+ * For each, `runs` interleaved trials of (a) migrate_save() to a new file
+ * in DIR and (b) a plain write() loop of the same number of bytes (the
+ * stream's length, from RAM, 1 MiB per call) to another new file; no
+ * fsync on either side (page-cache speed, which is what the save's own
+ * work competes with).  Printed: medians, MB/s of the stream, and the
+ * ratio write-loop time / save time (the target is >= 0.8); for idle also
+ * the ratio against writing all of RAM (what a format without zero-page
+ * detection would cost).  Then the device state: save + load of a 2 MiB
+ * VM with every device kind driven into non-reset state
+ * (tests/migrate/dev-harness.h), median of 50.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEV_RAM (2ULL << 20)
+#include "tests/migrate/dev-harness.h"
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, unsigned int n)
+{
+	qsort(v, n, sizeof(*v), cmp_d);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static int new_file(const char *dir, const char *name, char *path, size_t n)
+{
+	snprintf(path, n, "%s/%s", dir, name);
+	unlink(path);
+	return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+}
+
+/* migrate_save() to a new file: seconds, *bytes the stream length. */
+static double time_save(struct vm *vm, const char *dir, uint64_t *bytes)
+{
+	char path[512], *err = NULL;
+	struct mig_stats st;
+	int fd = new_file(dir, "save.mig", path, sizeof(path));
+	double t;
+
+	if (fd < 0)
+		ksft_exit_fail_msg("%s: %s\n", path, strerror(errno));
+	t = now();
+	if (migrate_save(vm, fd, NULL, &st, &err))
+		ksft_exit_fail_msg("save: %s\n", err);
+	t = now() - t;
+	close(fd);
+	unlink(path);
+	*bytes = st.bytes;
+	return t;
+}
+
+/* A plain write loop of `bytes` bytes from buf (wrapping), 1 MiB a call. */
+static double time_write(const uint8_t *buf, uint64_t buflen, uint64_t bytes,
+			 const char *dir)
+{
+	char path[512];
+	int fd = new_file(dir, "write.raw", path, sizeof(path));
+	uint64_t done = 0;
+	double t;
+
+	if (fd < 0)
+		ksft_exit_fail_msg("%s: %s\n", path, strerror(errno));
+	t = now();
+	while (done < bytes) {
+		uint64_t off = done % buflen;
+		size_t n = (size_t)(bytes - done < (1u << 20) ? bytes - done : (1u << 20));
+		ssize_t r;
+
+		if (n > buflen - off)
+			n = (size_t)(buflen - off);
+		r = write(fd, buf + off, n);
+		if (r <= 0)
+			ksft_exit_fail_msg("write: %s\n", strerror(errno));
+		done += (uint64_t)r;
+	}
+	t = now() - t;
+	close(fd);
+	unlink(path);
+	return t;
+}
+
+static void fill_random(struct vm *vm)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+
+	for (uint64_t o = 1 << 20; o + 8 <= vm->ram_size; o += 8) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		memcpy(vm->ram + o, &x, 8);
+	}
+}
+
+static void one_case(const char *name, struct vm *vm, unsigned int runs,
+		     const char *dir)
+{
+	double ts[64], tw[64], tr[64];
+	uint64_t bytes = 0;
+
+	for (unsigned int i = 0; i < runs; i++) {
+		ts[i] = time_save(vm, dir, &bytes);
+		tw[i] = time_write(vm->ram, vm->ram_size, bytes, dir);
+		tr[i] = !strcmp(name, "idle")
+			? time_write(vm->ram, vm->ram_size, vm->ram_size, dir) : 0;
+	}
+	double s = median(ts, runs), w = median(tw, runs), r = median(tr, runs);
+
+	printf("%-8s %6llu MiB RAM  stream %10llu bytes  save %8.1f ms "
+	       "(%7.1f MB/s)  write loop %8.1f ms  ratio %.3f",
+	       name, (unsigned long long)(vm->ram_size >> 20),
+	       (unsigned long long)bytes, s * 1e3, (double)bytes / s / 1e6,
+	       w * 1e3, w / s);
+	if (r > 0)
+		printf("  (vs writing all RAM: %.1f ms, ratio %.3f)", r * 1e3, r / s);
+	printf("\n");
+}
+
+static void device_state(void)
+{
+	double t[50];
+	unsigned int n = 50;
+	struct dvm a, b;
+	char *err = NULL;
+
+	dvm_create(&a, "s390-ccw-mini-3", 1 << 20, true, false);
+	dvm_create(&b, "s390-ccw-mini-3", 1 << 20, true, false);
+	dvm_drive(&a);
+	for (unsigned int i = 0; i < n; i++) {
+		struct vms_buf s = { 0 };
+		double t0 = now();
+
+		if (migrate_save(a.vm, -1, &s, NULL, &err))
+			ksft_exit_fail_msg("save: %s\n", err);
+		struct mig_src in = { .fd = -1, .data = s.data, .len = s.len };
+		if (migrate_load(b.vm, &in, &err))
+			ksft_exit_fail_msg("load: %s\n", err);
+		t[i] = now() - t0;
+		vms_buf_free(&s);
+	}
+	printf("devices  save + load of a 2 MiB VM with virtio-rng/blk/console, "
+	       "bridge, ISA DMA, floppy: %.3f ms (median of %u)\n",
+	       median(t, n) * 1e3, n);
+	dvm_destroy(&a);
+	dvm_destroy(&b);
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t mib = 1024;
+	unsigned int runs = 3;
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--ram-mib"))
+			mib = strtoull(argv[i + 1], NULL, 10);
+		else if (!strcmp(argv[i], "--runs"))
+			runs = (unsigned int)strtoul(argv[i + 1], NULL, 10);
+		else if (!strcmp(argv[i], "--dir"))
+			dir = argv[i + 1];
+	}
+	if (runs < 1 || runs > 64 || mib < 2) {
+		fprintf(stderr, "usage: %s [--ram-mib N>=2] [--runs 1..64] [--dir DIR]\n",
+			argv[0]);
+		return 2;
+	}
+	struct vm *vm = mig_new_vm("s390-ccw-mini-3", mib << 20, 1);
+
+	memset(vm->ram, 0x5a, 64 << 10);	/* a guest image's worth */
+	one_case("idle", vm, runs, dir);
+	fill_random(vm);
+	one_case("random", vm, runs, dir);
+	vm_destroy(vm);
+	device_state();
+	return 0;
+}
