@@ -15,8 +15,6 @@
 int block_file_open(struct block_file **out, const char *path, bool readonly,
 		    char **err)
 {
-	struct block_file *bf;
-	struct stat st;
 	int fd, rc;
 
 	*out = NULL;
@@ -26,6 +24,17 @@ int block_file_open(struct block_file **out, const char *path, bool readonly,
 		error_setf(err, "%s: %s", path, strerror(errno));
 		return rc;
 	}
+	return block_file_open_fd(out, fd, path, readonly, err);
+}
+
+int block_file_open_fd(struct block_file **out, int fd, const char *path,
+		       bool readonly, char **err)
+{
+	struct block_file *bf;
+	struct stat st;
+	int rc;
+
+	*out = NULL;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		rc = S_ISREG(st.st_mode) ? -errno : -EINVAL;
 		error_setf(err, "%s: not a regular file", path);

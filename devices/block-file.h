@@ -24,6 +24,10 @@ struct block_file {
 /* 0 or -errno with *err set ("PATH: reason"). */
 int block_file_open(struct block_file **out, const char *path, bool readonly,
 		    char **err);
+/* The same on an open fd (a descriptor passed through the monitor),
+ * which it owns from now on, on failure too; name is for messages. */
+int block_file_open_fd(struct block_file **out, int fd, const char *name,
+		       bool readonly, char **err);
 void block_file_close(struct block_file *bf);
 /* Whole-range I/O inside [0, size): 0, -EINVAL (out of range), -EROFS,
  * -EIO (short transfer) or -errno. */

@@ -10,8 +10,11 @@
  * read-only-mode: "retain" (default: as the medium before), "read-only",
  * "read-write".  Either command sets the drive's disk-change line as a
  * real medium change does.  A new image that cannot be opened or whose
- * size is no floppy format leaves the old medium in place.
+ * size is no floppy format leaves the old medium in place.  filename
+ * "/dev/fdset/N" takes the image from fd set N (add-fd, vmm/qmp-fd.c): a
+ * member opened read-only for a read-only medium, read-write otherwise.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,7 +81,18 @@ static json_t *cmd_change_medium(struct qmp_call *call, json_t *args)
 		return qmp_fail(call, QMP_ERR_GENERIC,
 				"Parameter 'read-only-mode' does not accept value '%s'",
 				mode);
-	if (fdc_insert(fl->fdc, (unsigned int)d, file, ro, &err) < 0) {
+	int rc;
+	if (qmp_is_fdset_path(file)) {
+		/* A descriptor passed with add-fd: the sandbox opens nothing. */
+		int fd = qmp_fdstore_open(qmp_server_fdstore(call->srv), file,
+					  ro ? O_RDONLY : O_RDWR, &err);
+
+		rc = fd < 0 ? fd : fdc_insert_fd(fl->fdc, (unsigned int)d, fd,
+						  file, ro, &err);
+	} else {
+		rc = fdc_insert(fl->fdc, (unsigned int)d, file, ro, &err);
+	}
+	if (rc < 0) {
 		qmp_fail(call, QMP_ERR_GENERIC, "%s", err ? err : "cannot open");
 		free(err);
 		return NULL;

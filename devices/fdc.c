@@ -56,6 +56,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "devices/block-file.h"
 #include "devices/fdc.h"
@@ -1265,10 +1266,12 @@ static void eject_locked(struct fdc_drive *d)
 	d->dskchg = true;
 }
 
+static int insert_media(struct fdc *f, unsigned int drv, struct block_file *bf,
+			const char *path, bool readonly, char **err);
+
 int fdc_insert(struct fdc *f, unsigned int drv, const char *path, bool readonly,
 	       char **err)
 {
-	const struct fdc_geometry *geo;
 	struct block_file *bf;
 	int rc;
 
@@ -1279,6 +1282,31 @@ int fdc_insert(struct fdc *f, unsigned int drv, const char *path, bool readonly,
 	rc = block_file_open(&bf, path, readonly, err);
 	if (rc < 0)
 		return rc;
+	return insert_media(f, drv, bf, path, readonly, err);
+}
+
+int fdc_insert_fd(struct fdc *f, unsigned int drv, int fd, const char *name,
+		  bool readonly, char **err)
+{
+	struct block_file *bf;
+	int rc;
+
+	if (drv >= FDC_DRIVES) {
+		close(fd);
+		error_setf(err, "fdc: no floppy drive %u (0 or 1)", drv);
+		return -EINVAL;
+	}
+	rc = block_file_open_fd(&bf, fd, name, readonly, err);
+	if (rc < 0)
+		return rc;
+	return insert_media(f, drv, bf, name, readonly, err);
+}
+
+static int insert_media(struct fdc *f, unsigned int drv, struct block_file *bf,
+			const char *path, bool readonly, char **err)
+{
+	const struct fdc_geometry *geo;
+
 	geo = fdc_geometry_for_size(bf->size);
 	if (!geo) {
 		error_setf(err, "%s: %llu bytes is no floppy format (360K "

@@ -62,6 +62,10 @@ void fdc_reset(struct fdc *f);
  */
 int fdc_insert(struct fdc *f, unsigned int drive, const char *path,
 	       bool readonly, char **err);
+/* The same with an open image fd (owned from now on, on failure too);
+ * name is for messages. */
+int fdc_insert_fd(struct fdc *f, unsigned int drive, int fd, const char *name,
+		  bool readonly, char **err);
 int fdc_eject(struct fdc *f, unsigned int drive, char **err);
 bool fdc_has_media(struct fdc *f, unsigned int drive);
 

@@ -159,6 +159,8 @@ static const struct sb_rule main_rules[] = {
 	  "monitor: read a connection's flags" },
 	{ "fcntl", B_ALL, { ARG_EQ(1, F_SETFL, "F_SETFL") },
 	  "monitor: make a connection non-blocking" },
+	{ "fcntl", B_ALL, { ARG_EQ(1, F_DUPFD_CLOEXEC, "F_DUPFD_CLOEXEC") },
+	  "monitor: open /dev/fdset/N = duplicate a descriptor passed with add-fd" },
 	/* KVM: kicks and VM-wide interrupts from the loop. */
 	{ "getpid", B_KVM, { { 0 } }, "pthread_kill() passes the tgid to tgkill" },
 	{ "tgkill", B_KVM, { ARG_FD(0, SB_SELF_PID, "tgid == minivmm"),
@@ -169,8 +171,8 @@ static const struct sb_rule main_rules[] = {
 	ANY("pread64", "floppy: sector reads when qtest drives the controller"),
 	ANY("pwrite64", "floppy: sector writes when qtest drives the controller"),
 	{ "openat", B_ALL, { ARG_CLEAR(2, O_CREAT | O_TRUNC, "no O_CREAT, O_TRUNC") },
-	  "floppy: QMP blockdev-change-medium opens the new image (to go: "
-	  "pass the image as an fd, QMP getfd)" },
+	  "floppy: QMP blockdev-change-medium with a file name (a sandbox "
+	  "that must not open by name passes the image: add-fd, /dev/fdset/N)" },
 	{ "openat", B_ALL, { ARG_EQ(2, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 			      "O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC"),
 			      ARG_EQ(3, 0600, "mode 0600") },

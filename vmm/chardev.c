@@ -219,6 +219,9 @@ struct chr_conn {
 	void *opaque;
 	uint8_t *out;		/* queued output [out_start, out_len) */
 	size_t out_start, out_len, out_cap;
+	bool not_socket;	/* recvmsg() said ENOTSOCK: plain read() */
+	int fds[CHR_MAX_FDS];	/* received with SCM_RIGHTS, oldest first */
+	unsigned int nfds;
 };
 
 static void conn_dead_notify(void *opaque)
@@ -277,6 +280,69 @@ static void try_write(struct chr_conn *c)
 	set_want_out(c, !c->dead && c->out_len > 0);
 }
 
+/* Keep the file descriptors of an SCM_RIGHTS message (for the monitor's
+ * getfd/add-fd); beyond CHR_MAX_FDS unclaimed ones they are closed. */
+static void keep_fds(struct chr_conn *c, struct msghdr *mh)
+{
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		const unsigned char *data = CMSG_DATA(cm);
+
+		for (size_t i = 0; i < n; i++) {
+			int fd;
+
+			memcpy(&fd, data + i * sizeof(int), sizeof(int));
+			if (c->nfds < CHR_MAX_FDS)
+				c->fds[c->nfds++] = fd;
+			else
+				close(fd);
+		}
+	}
+}
+
+/* Input bytes, and any descriptors passed along on a UNIX socket. */
+static ssize_t conn_recv(struct chr_conn *c, uint8_t *buf, size_t len)
+{
+	union {
+		char b[CMSG_SPACE(CHR_MAX_FDS * sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { buf, len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b) };
+	ssize_t n;
+
+	if (c->not_socket)
+		return read(c->fd, buf, len);
+	n = recvmsg(c->fd, &mh, MSG_CMSG_CLOEXEC);
+	if (n < 0 && errno == ENOTSOCK) {
+		c->not_socket = true;
+		return read(c->fd, buf, len);
+	}
+	if (n >= 0 && mh.msg_controllen)
+		keep_fds(c, &mh);
+	return n;
+}
+
+void chr_conn_drop_fds(struct chr_conn *c)
+{
+	while (c->nfds)
+		close(c->fds[--c->nfds]);
+}
+
+int chr_conn_take_fd(struct chr_conn *c)
+{
+	int fd;
+
+	if (!c->nfds)
+		return -1;
+	fd = c->fds[0];
+	memmove(c->fds, c->fds + 1, --c->nfds * sizeof(int));
+	return fd;
+}
+
 static void conn_event(void *opaque, int fd, uint32_t events)
 {
 	struct chr_conn *c = opaque;
@@ -288,7 +354,7 @@ static void conn_event(void *opaque, int fd, uint32_t events)
 		try_write(c);
 	if (!(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
 		return;
-	n = read(c->fd, buf, sizeof(buf));
+	n = conn_recv(c, buf, sizeof(buf));
 	if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 		return;
 	/* The callback may free c: touch nothing after it. */
@@ -397,6 +463,8 @@ void chr_conn_free(struct chr_conn *c)
 		mainloop_cancel(c->ml, conn_dead_notify, c);
 	mainloop_del_fd(c->ml, c->fd);
 	close(c->fd);
+	for (unsigned int i = 0; i < c->nfds; i++)
+		close(c->fds[i]);
 	free(c->out);
 	free(c);
 }

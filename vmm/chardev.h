@@ -58,6 +58,13 @@ bool chr_conn_write(struct chr_conn *c, const void *buf, size_t len);
 bool chr_conn_printf(struct chr_conn *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 bool chr_conn_dead(const struct chr_conn *c);
+/* Descriptors that arrived with SCM_RIGHTS on a UNIX socket are kept, at
+ * most CHR_MAX_FDS, until taken (oldest first; -1: none).  The taker owns
+ * the fd; those never taken are closed with the connection. */
+#define CHR_MAX_FDS	16
+int chr_conn_take_fd(struct chr_conn *c);
+/* Close the descriptors nobody took. */
+void chr_conn_drop_fds(struct chr_conn *c);
 /* Write what is queued, waiting up to timeout_ms (at exit). */
 void chr_conn_flush(struct chr_conn *c, int timeout_ms);
 void chr_conn_free(struct chr_conn *c);

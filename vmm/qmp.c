@@ -56,6 +56,7 @@ struct qmp_server {
 	size_t nlisteners;
 	struct qmp_client *clients[QMP_MAX_CLIENTS];
 	bool prelaunch;		/* -S and no cont yet: query-status "prelaunch" */
+	struct qmp_fdstore *fds;	/* getfd / add-fd (vmm/qmp-fd.c) */
 };
 
 /* ---- framer ------------------------------------------------------------ */
@@ -586,11 +587,23 @@ static const struct qmp_command builtin_commands[] = {
 
 /* ---- dispatch ------------------------------------------------------------- */
 
-/* The client being served; only qmp_capabilities looks at it. */
+/* The client being served (qmp_capabilities, descriptors it passed). */
 struct qmp_call_priv {
 	struct qmp_call call;
 	struct qmp_client *client;
 };
+
+int qmp_call_take_fd(struct qmp_call *call)
+{
+	struct qmp_client *c = ((struct qmp_call_priv *)call)->client;
+
+	return c ? chr_conn_take_fd(c->conn) : -1;
+}
+
+struct qmp_fdstore *qmp_server_fdstore(struct qmp_server *srv)
+{
+	return srv->fds;
+}
 
 static json_t *cmd_qmp_capabilities(struct qmp_call *call, json_t *args)
 {
@@ -689,11 +702,15 @@ static void dispatch(struct qmp_client *c, const char *text, size_t len)
 		}
 	}
 	json_decref(req);
+	chr_conn_drop_fds(c->conn);
 	return;
 fail:
 	send_error(c, cls, desc, id);
 	free(desc);
 	json_decref(req);
+	/* A descriptor belongs to the command it came with: one the command
+	 * did not take (or that failed) is closed, as QEMU does. */
+	chr_conn_drop_fds(c->conn);
 }
 
 /* ---- clients --------------------------------------------------------------- */
@@ -853,12 +870,20 @@ int qmp_server_create(struct qmp_server **out, struct vm *vm, char **err)
 	}
 	srv->vm = vm;
 	srv->ml = vm->loop;
+	srv->fds = qmp_fdstore_new();
+	if (!srv->fds) {
+		free(srv);
+		error_setf(err, "qmp: out of memory");
+		return -ENOMEM;
+	}
 	/* jansson seeds its hash tables from /dev/urandom at the first
 	 * json_object(): do it during setup, the sandbox forbids open later. */
 	json_object_seed(0);
 	qmp_server_add_commands(srv, builtin_commands,
 				sizeof(builtin_commands) / sizeof(builtin_commands[0]),
 				NULL, NULL);
+	qmp_server_add_commands(srv, qmp_fd_commands, qmp_fd_ncommands, srv->fds,
+				NULL);
 	vm_set_event_sink(vm, vm_event_sink, srv);
 	*out = srv;
 	return 0;
@@ -889,5 +914,6 @@ void qmp_server_destroy(struct qmp_server *srv)
 		/* The socket file stays (no unlink in the main thread's seccomp
 		 * list); the next start removes a stale one, as QEMU does. */
 	}
+	qmp_fdstore_free(srv->fds);
 	free(srv);
 }

@@ -120,6 +120,27 @@ void qmp_server_set_prelaunch(struct qmp_server *srv, bool on);
 /* Send an event to every negotiated client (loop thread only). */
 void qmp_server_emit_event(struct qmp_server *srv, const char *name, json_t *data);
 
+/*
+ * Descriptors passed with SCM_RIGHTS (vmm/qmp-fd.c: getfd, closefd,
+ * add-fd, remove-fd, query-fdsets).  qmp_call_take_fd() claims the oldest
+ * descriptor the calling client sent and not yet claimed (-1: none).
+ * qmp_fdstore_take() removes the one named by getfd (-1: none; the caller
+ * owns it).  qmp_fdstore_open() "opens" a path "/dev/fdset/N": a new
+ * duplicate of a member of set N with flags' access mode, or -errno with
+ * *err set.
+ */
+struct qmp_fdstore;
+int qmp_call_take_fd(struct qmp_call *call);
+struct qmp_fdstore *qmp_server_fdstore(struct qmp_server *srv);
+struct qmp_fdstore *qmp_fdstore_new(void);
+void qmp_fdstore_free(struct qmp_fdstore *st);
+int qmp_fdstore_take(struct qmp_fdstore *st, const char *name);
+bool qmp_is_fdset_path(const char *path);
+int qmp_fdstore_open(struct qmp_fdstore *st, const char *path, int flags,
+		     char **err);
+extern const struct qmp_command qmp_fd_commands[];
+extern const size_t qmp_fd_ncommands;
+
 /* ---- parser pieces, exposed for tests and the fuzzer ---------------- */
 
 /* Splits a byte stream into complete top-level JSON texts. */
