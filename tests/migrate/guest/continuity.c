@@ -3,11 +3,15 @@
  * Guest continuity across a save/restore in two minivmm processes, with
  * device state in the middle of an operation:
  *
- *   continuity blk GUEST.elf        migblk.c: virtio-blk requests queued
- *                                   and not yet seen completed;
- *   continuity fdc NAME GUEST.elf   migfloppy.c: a floppy command stopped
- *                                   in the command, execution or result
- *                                   phase (NAME as the guest prints it).
+ *   continuity blk GUEST.elf [M]       migblk.c: virtio-blk requests
+ *                                      queued and not yet seen completed;
+ *   continuity fdc NAME GUEST.elf [M]  migfloppy.c: a floppy command
+ *                                      stopped in the command, execution
+ *                                      or result phase (NAME as the guest
+ *                                      prints it).
+ *
+ * M is the machine type of both sides (default s390-ccw-mini-3; on -1 the
+ * fdc/phase subsection is sent only when needed, compat row).
  *
  * The source (-qmp, console input from a pipe) runs the guest until it
  * prints "NAME ready" and waits (migguest.h); QMP migrate to a file; then
@@ -201,21 +205,24 @@ static bool verdict(const char *path)
 
 int main(int argc, char **argv)
 {
-	const char *name, *guest;
+	const char *name, *guest, *machine = "s390-ccw-mini-3";
 	char drive[200], uri[160], ready[80];
 	struct vmm_proc p;
 	int in = -1, ws;
 
 	ksft_print_header();
-	if (argc == 3 && !strcmp(argv[1], "blk")) {
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "blk")) {
 		name = "migblk";
 		guest = argv[2];
-	} else if (argc == 4 && !strcmp(argv[1], "fdc")) {
+		machine = argc == 4 ? argv[3] : machine;
+	} else if ((argc == 4 || argc == 5) && !strcmp(argv[1], "fdc")) {
 		floppy = true;
 		name = argv[2];
 		guest = argv[3];
+		machine = argc == 5 ? argv[4] : machine;
 	} else {
-		ksft_exit_skip("usage: %s blk GUEST | fdc NAME GUEST\n", argv[0]);
+		ksft_exit_skip("usage: %s blk GUEST [MACHINE] | fdc NAME GUEST "
+			       "[MACHINE]\n", argv[0]);
 	}
 	if (!getenv("MINIVMM"))
 		ksft_exit_skip("$MINIVMM is not set\n");
@@ -238,7 +245,7 @@ int main(int argc, char **argv)
 		ksft_exit_fail_msg("cannot write %s\n", img);
 
 	/* Source. */
-	const char *const sargs[] = { "-M", "s390-ccw-mini-3", "-kernel", guest,
+	const char *const sargs[] = { "-M", machine, "-kernel", guest,
 				      "-drive", drive,
 				      floppy ? NULL : "-device", "virtio-blk-ccw,drive=d0",
 				      NULL };
@@ -246,7 +253,8 @@ int main(int argc, char **argv)
 		ksft_exit_fail_msg("spawn the source\n");
 	struct qmp_client *c = qmp_client_new(p.qmp_fd, NULL, NULL, true);
 	bool stopped = c && wait_for(out_src, ready);
-	ksft_test_result(stopped, "source: the guest stops at '%s'\n", name);
+	ksft_test_result(stopped, "source (%s): the guest stops at '%s'\n",
+			 machine, name);
 	json_t *r = stopped ? qmp_execute(c, "migrate", json_pack("{s:s}", "uri", uri))
 			    : NULL;
 	bool saved = r && qmp_reply_ok(r);
@@ -264,7 +272,7 @@ int main(int argc, char **argv)
 	/* Destination, on the image as it was at the save (floppy). */
 	if (floppy && make_image())
 		ksft_exit_fail_msg("cannot rewrite %s\n", img);
-	const char *const dargs[] = { "-M", "s390-ccw-mini-3", "-incoming", uri,
+	const char *const dargs[] = { "-M", machine, "-incoming", uri,
 				      "-drive", drive,
 				      floppy ? NULL : "-device", "virtio-blk-ccw,drive=d0",
 				      NULL };
