@@ -264,10 +264,12 @@ static int transfer(struct ccw_stream *ds, void *buf, uint32_t len, bool store)
 			r = key_check(ds, a, n, store);
 			if (r != CCW_OK)
 				return -(int)r;
-			if (store)
+			if (store) {
 				memcpy(g, p + moved, n);
-			else
+				vm_mark_dirty(ds->vm, a, n);
+			} else {
 				memcpy(p + moved, g, n);
+			}
 		}
 		ds->off += n;
 		ds->done += n;

@@ -154,8 +154,13 @@ static void sync_queue_features(struct virtio_ccw_dev *vd)
 static uint8_t guest_or8(struct vm *vm, uint64_t addr, uint8_t bits)
 {
 	uint8_t *p = vm_absolute(vm, addr, 1);
+	uint8_t old;
 
-	return p ? __atomic_fetch_or(p, bits, __ATOMIC_SEQ_CST) : 0xff;
+	if (!p)
+		return 0xff;
+	old = __atomic_fetch_or(p, bits, __ATOMIC_SEQ_CST);
+	vm_mark_dirty(vm, addr, 1);
+	return old;
 }
 
 void vccw_interrupt(struct virtio_ccw_dev *vd, unsigned int q)
@@ -189,7 +194,11 @@ void vccw_interrupt(struct virtio_ccw_dev *vd, unsigned int q)
 
 		guest_or8(vd->vm, aind + b / 8, (uint8_t)(0x80 >> (b % 8)));
 		uint8_t *s = vm_absolute(vd->vm, summary, 1);
-		if (s && __atomic_exchange_n(s, 1, __ATOMIC_SEQ_CST) == 0)
+		if (!s)
+			return;
+		bool was_clear = __atomic_exchange_n(s, 1, __ATOMIC_SEQ_CST) == 0;
+		vm_mark_dirty(vd->vm, summary, 1);
+		if (was_clear)
 			css_adapter_interrupt(vd->css, isc);
 		return;
 	}

@@ -256,6 +256,7 @@ static int push_packed(struct vm *vm, struct virtqueue *vq,
 	le16_st(p + 14, (uint16_t)((vq->used_wrap ? VRING_PACKED_DESC_F_AVAIL |
 					VRING_PACKED_DESC_F_USED : 0) |
 				   (len ? VRING_DESC_F_WRITE : 0)));
+	vm_mark_dirty(vm, vq->desc + (uint64_t)vq->used_idx * DESC_SIZE, DESC_SIZE);
 	uint32_t pos = (uint32_t)vq->used_idx + e->ndesc;
 	if (pos >= vq->num) {
 		pos -= vq->num;
@@ -374,6 +375,7 @@ int vq_push(struct vm *vm, struct virtqueue *vq, const struct vq_elem *e,
 
 	if (!u)
 		return -EINVAL;
+	uint64_t ent_gpa = vq->used + 4 + 8ULL * (vq->used_idx % vq->num);
 	uint8_t *ent = u + 4 + 8 * (vq->used_idx % vq->num);
 	st32(vq, ent, head);
 	st32(vq, ent + 4, len);
@@ -381,6 +383,9 @@ int vq_push(struct vm *vm, struct virtqueue *vq, const struct vq_elem *e,
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	vq->used_idx++;
 	st16(vq, u + 2, vq->used_idx);
+	/* The VMM's writes to guest RAM go to the dirty log (vmm/vm.h). */
+	vm_mark_dirty(vm, ent_gpa, 8);
+	vm_mark_dirty(vm, vq->used + 2, 2);
 	return 0;
 }
 
@@ -419,6 +424,7 @@ int vq_push_many(struct vm *vm, struct virtqueue *vq, const struct vq_used *u,
 		__atomic_thread_fence(__ATOMIC_RELEASE);
 		vq->used_idx = (uint16_t)(vq->used_idx + n);
 		st16(vq, r + 2, vq->used_idx);
+		vm_mark_dirty(vm, vq->used, 4 + 8ULL * vq->num);
 		return 0;
 	}
 	uint8_t *first = NULL;
@@ -442,6 +448,8 @@ int vq_push_many(struct vm *vm, struct virtqueue *vq, const struct vq_used *u,
 		} else {
 			__atomic_thread_fence(__ATOMIC_RELEASE);
 			le16_st(p + 14, flags);
+			vm_mark_dirty(vm, vq->desc + (uint64_t)pos * DESC_SIZE,
+				      DESC_SIZE);
 		}
 		pos += u[i].ndesc;
 		if (pos >= vq->num) {
@@ -451,6 +459,7 @@ int vq_push_many(struct vm *vm, struct virtqueue *vq, const struct vq_used *u,
 	}
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	le16_st(first + 14, first_flags);
+	vm_mark_dirty(vm, vq->desc + (uint64_t)vq->used_idx * DESC_SIZE, DESC_SIZE);
 	vq->used_idx = (uint16_t)pos;
 	vq->used_wrap = wrap;
 	vq->signalled_used = (uint16_t)(vq->signalled_used + total);
@@ -501,10 +510,12 @@ static int64_t elem_copy(struct vm *vm, const struct vq_elem *e, bool in,
 		uint8_t *g = vm_absolute(vm, s->addr + off, n);
 		if (!g)
 			return -EFAULT;
-		if (in)
+		if (in) {
 			memcpy(g, p + done, n);
-		else
+			vm_mark_dirty(vm, s->addr + off, n);
+		} else {
 			memcpy(p + done, g, n);
+		}
 		done += n;
 		off = 0;
 	}

@@ -147,6 +147,7 @@ static void cmd_write_n(struct qtest *q, const struct qtest_cmd *cmd, char **w, 
 	case 4: be32_st(p, (uint32_t)val); break;
 	default: be64_st(p, val); break;
 	}
+	vm_mark_dirty(q->vm, addr, cmd->size);
 	reply(q, "OK");
 }
 
@@ -244,6 +245,7 @@ static void cmd_write(struct qtest *q, const struct qtest_cmd *cmd, char **w, in
 	for (uint64_t i = 0; i < size; i++)
 		p[i] = i < digits / 2 ? (uint8_t)(hexval(data[2 * i]) << 4 |
 						  hexval(data[2 * i + 1])) : 0;
+	vm_mark_dirty(q->vm, addr, size);
 	reply(q, "OK");
 }
 
@@ -263,6 +265,7 @@ static void cmd_memset(struct qtest *q, const struct qtest_cmd *cmd, char **w, i
 	if (!(p = guest(q, addr, size)))
 		return;
 	memset(p, (int)val, size);
+	vm_mark_dirty(q->vm, addr, size);
 	reply(q, "OK");
 }
 

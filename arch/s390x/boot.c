@@ -89,6 +89,8 @@ struct loader {
 	uint64_t fsize;
 	struct segment *segs;	/* ELF PT_LOADs, sorted by paddr */
 	unsigned int nsegs;
+	uint64_t lo, hi;	/* guest RAM handed out by guest(): marked
+				 * dirty when the load ends (vm_mark_dirty) */
 };
 
 static int fail(struct loader *l, int ret, const char *fmt, ...)
@@ -178,9 +180,15 @@ static uint8_t *guest(struct loader *l, uint64_t addr, uint64_t len)
 {
 	uint8_t *p = vm_absolute(l->vm, addr, len);
 
-	if (!p)
+	if (!p) {
 		fail(l, -EFAULT, "guest range [0x%llx, 0x%llx) is not in RAM",
 		     (unsigned long long)addr, (unsigned long long)(addr + len));
+		return NULL;
+	}
+	if (len && (l->hi == l->lo || addr < l->lo))
+		l->lo = addr;
+	if (addr + len > l->hi)
+		l->hi = addr + len;
 	return p;
 }
 
@@ -565,6 +573,9 @@ int s390_boot_load(struct vm *vm, const struct boot_config *cfg,
 	if (!ret)
 		out->psw_mask = BOOT_PSW_MASK;
 out:
+	/* A reset during a live migration reloads the guest: after the
+	 * writes, so a concurrent dirty-log sync cannot miss them. */
+	vm_mark_dirty(vm, l.lo, l.hi - l.lo);
 	free(l.segs);
 	close(l.fd);
 	return ret;

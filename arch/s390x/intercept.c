@@ -338,6 +338,8 @@ static int handle_chsc(struct vcpu *vcpu)
 	if (!block)
 		return s390_program_interrupt(vcpu, PGM_ADDRESSING);
 	rc = css_chsc(vcpu->vm->css, block);
+	if (rc == 0)	/* the response went into the block */
+		vm_mark_dirty(vcpu->vm, (uint64_t)abs, 4096);
 	return css_result(vcpu, rc);
 }
 
