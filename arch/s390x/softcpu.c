@@ -76,8 +76,9 @@ static inline void mark_dirty(struct soft_vm *svm, uint64_t abs)
 	uint64_t bit = 1ULL << (frame & 63);
 	_Atomic uint64_t *w = &svm->dirty[frame >> 6];
 
+	/* Release: a sync that sees the bit sees the stores before it. */
 	if (!(atomic_load_explicit(w, memory_order_relaxed) & bit))
-		atomic_fetch_or_explicit(w, bit, memory_order_relaxed);
+		atomic_fetch_or_explicit(w, bit, memory_order_release);
 }
 
 /* Storage-key bits (PoP "Storage Key"). */
@@ -587,11 +588,13 @@ static void deliver_ext(struct s390_cpu *cpu, uint8_t *lc, uint16_t code,
  * control registers allow (PoP "Priority of Interruptions"): program
  * interruptions injected by userspace, machine check, external, I/O,
  * restart.  Returns true if one was delivered.  Caller holds irq_lock.
+ * The lowcore is marked dirty by deliver_one(), only when it was written.
  */
-static bool deliver_one(struct s390_cpu *cpu, uint64_t tod)
+static bool deliver_pending(struct s390_cpu *cpu, uint64_t tod)
 {
 	struct soft_vm *svm = cpu->svm;
-	uint8_t *lc = lowcore(cpu);
+	uint8_t *lc = (uint64_t)cpu->prefix + LOWCORE_SIZE > cpu->mem_size ?
+		      NULL : cpu->mem + cpu->prefix;
 
 	if (!lc)
 		return false;
@@ -689,6 +692,17 @@ static bool deliver_one(struct s390_cpu *cpu, uint64_t tod)
 		return true;
 	}
 	return false;
+}
+
+/* After the stores: also called in the wait state, where a dirty-log sync
+ * does not wait for this CPU (soft_tlb_flush_sync). */
+static bool deliver_one(struct s390_cpu *cpu, uint64_t tod)
+{
+	if (!deliver_pending(cpu, tod))
+		return false;
+	mark_dirty(cpu->svm, cpu->prefix);
+	mark_dirty(cpu->svm, (uint64_t)cpu->prefix + 4096);
+	return true;
 }
 
 /* Is any interruption the current PSW could take pending? (irq_lock held) */
