@@ -118,6 +118,10 @@ struct kvm_vm_state {
 	size_t run_size;	/* KVM_GET_VCPU_MMAP_SIZE */
 	bool has_vcpu_resets;	/* KVM_CAP_S390_VCPU_RESETS */
 	uint64_t slot_pages[KVM_S390_MAX_SLOTS];	/* 0: slot unused */
+	/* What set_dirty_log needs to define the slot again. */
+	uint64_t slot_gpa[KVM_S390_MAX_SLOTS];
+	void *slot_hva[KVM_S390_MAX_SLOTS];
+	bool slot_logging[KVM_S390_MAX_SLOTS];	/* KVM_MEM_LOG_DIRTY_PAGES */
 	int flic_fd;		/* KVM_DEV_TYPE_FLIC device, -1: none */
 };
 
@@ -424,7 +428,9 @@ static int kvm_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa,
 	}
 	memset(&mr, 0, sizeof(mr));
 	mr.slot = slot;
-	mr.flags = KVM_MEM_LOG_DIRTY_PAGES;
+	/* Dirty logging costs write faults and large pages: only while a
+	 * migration asks for it (kvm_set_dirty_log). */
+	mr.flags = s->slot_logging[slot] ? KVM_MEM_LOG_DIRTY_PAGES : 0;
 	mr.guest_phys_addr = gpa;
 	mr.memory_size = size;
 	mr.userspace_addr = (uintptr_t)hva;
@@ -437,7 +443,39 @@ static int kvm_set_memory(struct vm *vm, uint32_t slot, uint64_t gpa,
 		return r;
 	}
 	s->slot_pages[slot] = size / VM_PAGE_SIZE;
+	s->slot_gpa[slot] = gpa;
+	s->slot_hva[slot] = hva;
 	return 0;
+}
+
+/*
+ * Logging on or off: the same slot again with or without
+ * KVM_MEM_LOG_DIRTY_PAGES (api.rst, KVM_SET_USER_MEMORY_REGION: "When
+ * changing an existing slot ... its flags may be modified").  Turning it
+ * on gives the slot an empty bitmap; KVM_GET_DIRTY_LOG fails with ENOENT
+ * while it is off.
+ */
+static int kvm_set_dirty_log(struct vm *vm, uint32_t slot, bool on, char **err)
+{
+	struct kvm_vm_state *s = vm_state(vm);
+	bool was;
+	int r;
+
+	if (slot >= KVM_S390_MAX_SLOTS || !s->slot_pages[slot]) {
+		error_setf(err, "kvm: dirty log: memory slot %u is not defined",
+			   slot);
+		return -EINVAL;
+	}
+	was = s->slot_logging[slot];
+	if (was == on)
+		return 0;
+	s->slot_logging[slot] = on;
+	r = kvm_set_memory(vm, slot, s->slot_gpa[slot],
+			   s->slot_pages[slot] * VM_PAGE_SIZE, s->slot_hva[slot],
+			   err);
+	if (r < 0)
+		s->slot_logging[slot] = was;
+	return r;
 }
 
 /* ---- vCPU ------------------------------------------------------------ */
@@ -1067,6 +1105,7 @@ const struct backend_ops kvm_backend_ops = {
 	.get_skeys = kvm_get_skeys,
 	.set_skeys = kvm_set_skeys,
 	.get_dirty_log = kvm_get_dirty_log,
+	.set_dirty_log = kvm_set_dirty_log,
 	.get_tod = kvm_get_tod,
 	.set_tod = kvm_set_tod,
 };

@@ -150,6 +150,9 @@ static int run_tests(void)
 
 	/* 9-11: external call, enabled by PSW bit 7 and CR0 bit 50. */
 	memset(bitmap, 0, sizeof(bitmap));
+	r = ops->set_dirty_log(vm, 0, true, NULL);	/* logging is opt-in */
+	if (r < 0)
+		ksft_exit_fail_msg("set_dirty_log: %s\n", strerror(-r));
 	r = ops->get_dirty_log(vm, 0, bitmap);	/* start clean */
 	if (r < 0)
 		ksft_exit_fail_msg("get_dirty_log: %s\n", strerror(-r));

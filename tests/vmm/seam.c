@@ -281,6 +281,9 @@ static bool t_dirty_log(struct ctx *c)
 	struct kvm_regs r = { .gprs = { [1] = 1, [7] = 0x30000, [8] = 0x52000 } };
 	c->ops->set_regs(c->vcpu, &r);
 	start_at(c, CODE);
+	/* A backend that logs only on request (KVM) is asked first. */
+	if (c->ops->set_dirty_log && c->ops->set_dirty_log(c->vm, 0, true, NULL) < 0)
+		return false;
 	c->ops->get_dirty_log(c->vm, 0, bm);	/* start clean */
 	if (!run_to_diag(c, 0x500))
 		return false;
@@ -295,6 +298,8 @@ static bool t_dirty_log(struct ctx *c)
 	bool clear = true;
 	for (size_t i = 0; i < ARRAY_SIZE(bm2); i++)
 		clear = clear && bm2[i] == 0;
+	if (c->ops->set_dirty_log && c->ops->set_dirty_log(c->vm, 0, false, NULL) < 0)
+		return false;
 	return p30 && p52 && !p40 && clear;
 }
 
