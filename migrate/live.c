@@ -589,7 +589,9 @@ static void go_phase(struct mig_live *l)
 		l->call_rc = -ENOMEM;
 		return;
 	}
-	if (!vm_is_paused(l->vm)) {
+	if (cancelled(l)) {		/* migrate_cancel runs here too */
+		rc = -ECANCELED;
+	} else if (!vm_is_paused(l->vm)) {
 		error_setf(&l->call_err, "the VM was resumed (cont) during the "
 			   "final phase");
 		rc = -EBUSY;

@@ -215,10 +215,14 @@ void mig_monitor_defer(struct mig_monitor *m, bool autostart)
 int mig_monitor_incoming_tcp(struct mig_monitor *m, const char *uri,
 			     bool autostart, char **err)
 {
-	int rc = mig_live_incoming(m->live, uri, true, autostart, err);
+	char *why = NULL;
+	int rc = mig_live_incoming(m->live, uri, true, autostart, &why);
 
 	if (!rc)
 		m->last = LAST_LIVE;
+	else
+		error_setf(err, "-incoming: %s", why ? why : strerror(-rc));
+	free(why);
 	return rc;
 }
 

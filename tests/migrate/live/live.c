@@ -17,9 +17,10 @@
  *              runs on intact, the destination exits 1 without running;
  *   dest dies  the destination is killed mid-stream: failed with the
  *              reason, the guest runs on;
- *   live       default parameters: setup, active, MIGRATION_PASS,
- *              completed; the source stays paused; the destination's
- *              guest goes on checking every page and runs.
+ *   live       default parameters, a destination started with -incoming
+ *              defer + migrate-incoming tcp:: setup, active,
+ *              MIGRATION_PASS, completed; the source stays paused; the
+ *              destination's guest goes on checking every page and runs.
  *
  * "Runs on" is shown by new round lines after the failure (and no BAD
  * line).  Every wait is a bounded poll on a condition.
@@ -250,6 +251,18 @@ static bool dest_start(struct dest *d, const char *const *args)
 	if (spawn_to(&d->p, args, out_dst) < 0)
 		return false;
 	d->c = qmp_client_new(d->p.qmp_fd, NULL, NULL, true);
+	/* -incoming defer: the migration thread listens on migrate-incoming */
+	for (const char *const *a = args; d->c && *a; a++)
+		if (!strcmp(*a, "defer")) {
+			json_t *r = qmp_execute(d->c, "migrate-incoming",
+						json_pack("{s:s}", "uri",
+							  "tcp:127.0.0.1:0"));
+			bool ok = qmp_reply_ok(r);
+
+			json_decref(r);
+			if (!ok)
+				return false;
+		}
 	int port = d->c ? dest_port(d->c) : 0;
 
 	snprintf(d->uri, sizeof(d->uri), "tcp:127.0.0.1:%d", port);
@@ -467,6 +480,8 @@ int main(int argc, char **argv)
 				      "tcp:127.0.0.1:0", NULL };
 	const char *const dargs_m[] = { "-M", "s390-ccw-mini-3", "-m", "256",
 					"-incoming", "tcp:127.0.0.1:0", NULL };
+	const char *const dargs_defer[] = { "-M", "s390-ccw-mini-3",
+					    "-incoming", "defer", NULL };
 	const char *const dargs_t[] = { "-M", "s390-ccw-mini-1", "-incoming",
 					"tcp:127.0.0.1:0", NULL };
 	struct vmm_proc sp;
@@ -491,7 +506,7 @@ int main(int argc, char **argv)
 		     "machine type mismatch");
 	test_cancel(s, dargs);
 	test_dest_killed(s, dargs);
-	test_live(s, dargs);
+	test_live(s, dargs_defer);
 
 	json_decref(qmp_execute(s, "quit", NULL));
 	int ws = vmm_wait(&sp);
