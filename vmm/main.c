@@ -238,9 +238,13 @@ int main(int argc, char **argv)
 
 	/* -incoming: the whole stream is read and checked before anything
 	 * is applied; any error ends minivmm before a guest instruction.
-	 * tcp: is received live by the migration thread (control_create). */
-	if (opts.incoming && strcmp(opts.incoming, "defer") &&
-	    strncmp(opts.incoming, "tcp:", 4)) {
+	 * tcp: is received live by the migration thread (control_create;
+	 * without QMP migrate_from_uri() refuses it). */
+	bool live_in = false;
+#ifdef MINIVMM_HAVE_QMP
+	live_in = opts.incoming && !strncmp(opts.incoming, "tcp:", 4);
+#endif
+	if (opts.incoming && strcmp(opts.incoming, "defer") && !live_in) {
 		if (migrate_from_uri(vm, opts.incoming, &err) < 0) {
 			fprintf(stderr, "minivmm: -incoming %s\n",
 				err ? err : "cannot restore the VM");
