@@ -17,6 +17,10 @@
  *              runs on intact, the destination exits 1 without running;
  *   dest dies  the destination is killed mid-stream: failed with the
  *              reason, the guest runs on;
+ *   late fail  a destination whose disk is read-only fails at the
+ *              virtio-blk section, sent in the final phase with the guest
+ *              stopped: FAILED reaches the source, which resumes it
+ *              (STOP, RESUME) and runs on;
  *   live       default parameters, a destination started with -incoming
  *              defer + migrate-incoming tcp:: setup, active,
  *              MIGRATION_PASS, completed; the source stays paused; the
@@ -410,6 +414,53 @@ static void test_dest_killed(struct qmp_client *s, const char *const *dargs)
 			 "guest runs on\n");
 }
 
+/*
+ * A destination that fails after ACCEPT: its disk is read-only, which
+ * only the virtio-blk section (sent in the final phase, with the guest
+ * stopped) shows.  FAILED reaches the source, which resumes the guest.
+ */
+static void test_final_failure(struct qmp_client *s, const char *const *dargs)
+{
+	struct dest d;
+	char evs[256];
+
+	if (!set_bandwidth(s, 128 << 20) || !dest_start(&d, dargs) ||
+	    !migrate(s, d.uri)) {
+		ksft_test_result_fail("failure in the final phase: start\n");
+		ksft_test_result_skip("failure in the final phase: destination\n");
+		ksft_test_result_skip("failure in the final phase: source\n");
+		vmm_kill(&d.p);
+		qmp_client_free(d.c);
+		return;
+	}
+	json_t *q = wait_final(s);
+	const char *desc = str(q, "error-desc");
+
+	statuses(s, evs, sizeof(evs), NULL, 0);
+	json_t *stop = qmp_take_event(s, "STOP");
+	json_t *resume = qmp_take_event(s, "RESUME");
+	ksft_test_result(!strcmp(str(q, "status"), "failed") &&
+			 strstr(desc, "the destination failed") &&
+			 strstr(desc, "read-only") &&
+			 strstr(evs, "active,device,failed") && stop && resume,
+			 "failure in the final phase: failed (events %s, STOP "
+			 "%s, RESUME %s): %s\n", evs, stop ? "yes" : "no",
+			 resume ? "yes" : "no", desc);
+	json_decref(stop);
+	json_decref(resume);
+	json_decref(q);
+	int ws = vmm_wait(&d.p);
+	ksft_test_result(exited_with(ws, 1) && count(out_dst, "read-only") &&
+			 !count(out_dst, "miglive"),
+			 "failure in the final phase: the destination exits 1 "
+			 "with the reason, guest never started\n");
+	if (!exited_with(ws, 1))
+		show(out_dst);
+	qmp_client_free(d.c);
+	ksft_test_result(source_runs_on(s), "failure in the final phase: the "
+			 "source guest was resumed and runs on intact\n");
+}
+
 static void test_live(struct qmp_client *s, const char *const *dargs)
 {
 	struct dest d;
@@ -465,7 +516,7 @@ static void test_live(struct qmp_client *s, const char *const *dargs)
 int main(int argc, char **argv)
 {
 	ksft_print_header();
-	ksft_set_plan(18);
+	ksft_set_plan(21);
 	if (argc < 2 || !getenv("MINIVMM"))
 		ksft_exit_skip("usage: MINIVMM=minivmm %s miglive.elf\n", argv[0]);
 	snprintf(dir, sizeof(dir), "/tmp/minivmm-live-XXXXXX");
@@ -474,16 +525,31 @@ int main(int argc, char **argv)
 	snprintf(out_src, sizeof(out_src), "%s/src.out", dir);
 	snprintf(out_dst, sizeof(out_dst), "%s/dst.out", dir);
 
-	const char *const sargs[] = { "-M", "s390-ccw-mini-3", "-kernel",
-				      argv[1], NULL };
-	const char *const dargs[] = { "-M", "s390-ccw-mini-3", "-incoming",
-				      "tcp:127.0.0.1:0", NULL };
+	/* Every VM has a virtio-blk disk (the guest does not use it); the
+	 * read-only one differs only in the section sent in the final phase. */
+	char img[128], drive[192], drive_ro[224];
+	snprintf(img, sizeof(img), "%s/disk.img", dir);
+	int ifd = open(img, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (ifd < 0 || ftruncate(ifd, 1 << 20) < 0)
+		ksft_exit_fail_msg("%s: %s\n", img, strerror(errno));
+	close(ifd);
+	snprintf(drive, sizeof(drive), "file=%s,format=raw,if=none,id=d0", img);
+	snprintf(drive_ro, sizeof(drive_ro), "%s,readonly=on", drive);
+#define DISK(d) "-drive", d, "-device", "virtio-blk-ccw,drive=d0"
+	const char *const sargs[] = { "-M", "s390-ccw-mini-3", DISK(drive),
+				      "-kernel", argv[1], NULL };
+	const char *const dargs[] = { "-M", "s390-ccw-mini-3", DISK(drive),
+				      "-incoming", "tcp:127.0.0.1:0", NULL };
 	const char *const dargs_m[] = { "-M", "s390-ccw-mini-3", "-m", "256",
-					"-incoming", "tcp:127.0.0.1:0", NULL };
-	const char *const dargs_defer[] = { "-M", "s390-ccw-mini-3",
-					    "-incoming", "defer", NULL };
-	const char *const dargs_t[] = { "-M", "s390-ccw-mini-1", "-incoming",
+					DISK(drive), "-incoming",
 					"tcp:127.0.0.1:0", NULL };
+	const char *const dargs_defer[] = { "-M", "s390-ccw-mini-3", DISK(drive),
+					    "-incoming", "defer", NULL };
+	const char *const dargs_t[] = { "-M", "s390-ccw-mini-1", DISK(drive),
+					"-incoming", "tcp:127.0.0.1:0", NULL };
+	const char *const dargs_ro[] = { "-M", "s390-ccw-mini-3",
+					 DISK(drive_ro), "-incoming",
+					 "tcp:127.0.0.1:0", NULL };
 	struct vmm_proc sp;
 
 	if (spawn_to(&sp, sargs, out_src) < 0)
@@ -506,6 +572,7 @@ int main(int argc, char **argv)
 		     "machine type mismatch");
 	test_cancel(s, dargs);
 	test_dest_killed(s, dargs);
+	test_final_failure(s, dargs_ro);
 	test_live(s, dargs_defer);
 
 	json_decref(qmp_execute(s, "quit", NULL));
@@ -517,6 +584,7 @@ int main(int argc, char **argv)
 	qmp_client_free(s);
 	unlink(out_src);
 	unlink(out_dst);
+	unlink(img);
 	rmdir(dir);
 	ksft_finished();
 }
