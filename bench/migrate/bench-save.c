@@ -16,8 +16,9 @@
  * stream's length, from RAM, 1 MiB per call) to another new file; no
  * fsync on either side (page-cache speed, which is what the save's own
  * work competes with).  Printed: medians, MB/s of the stream, and the
- * ratio write-loop time / save time (the target is >= 0.8); for idle also
- * the ratio against writing all of RAM (what a format without zero-page
+ * ratio write-loop time / save time (the target is >= 0.8), in wall time
+ * and in this thread's CPU time (steadier on a loaded machine); for idle
+ * also the time of writing all of RAM (what a format without zero-page
  * detection would cost).  Then the device state: save + load of a 2 MiB
  * VM with every device kind driven into non-reset state
  * (tests/migrate/dev-harness.h), median of 50.
@@ -33,12 +34,24 @@
 #define DEV_RAM (2ULL << 20)
 #include "tests/migrate/dev-harness.h"
 
-static double now(void)
+static double clock_s(clockid_t c)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(c, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double now(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
+}
+
+/* This thread's CPU time (user + system): steadier than wall time on a
+ * loaded machine, and what the save's own work costs. */
+static double cpu_now(void)
+{
+	return clock_s(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static int cmp_d(const void *a, const void *b)
@@ -61,19 +74,23 @@ static int new_file(const char *dir, const char *name, char *path, size_t n)
 	return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 }
 
-/* migrate_save() to a new file: seconds, *bytes the stream length. */
-static double time_save(struct vm *vm, const char *dir, uint64_t *bytes)
+/* migrate_save() to a new file: seconds (*cpu: CPU seconds), *bytes the
+ * stream length. */
+static double time_save(struct vm *vm, const char *dir, uint64_t *bytes,
+			double *cpu)
 {
 	char path[512], *err = NULL;
 	struct mig_stats st;
 	int fd = new_file(dir, "save.mig", path, sizeof(path));
-	double t;
+	double t, c;
 
 	if (fd < 0)
 		ksft_exit_fail_msg("%s: %s\n", path, strerror(errno));
 	t = now();
+	c = cpu_now();
 	if (migrate_save(vm, fd, NULL, &st, &err))
 		ksft_exit_fail_msg("save: %s\n", err);
+	*cpu = cpu_now() - c;
 	t = now() - t;
 	close(fd);
 	unlink(path);
@@ -83,16 +100,17 @@ static double time_save(struct vm *vm, const char *dir, uint64_t *bytes)
 
 /* A plain write loop of `bytes` bytes from buf (wrapping), 1 MiB a call. */
 static double time_write(const uint8_t *buf, uint64_t buflen, uint64_t bytes,
-			 const char *dir)
+			 const char *dir, double *cpu)
 {
 	char path[512];
 	int fd = new_file(dir, "write.raw", path, sizeof(path));
 	uint64_t done = 0;
-	double t;
+	double t, c;
 
 	if (fd < 0)
 		ksft_exit_fail_msg("%s: %s\n", path, strerror(errno));
 	t = now();
+	c = cpu_now();
 	while (done < bytes) {
 		uint64_t off = done % buflen;
 		size_t n = (size_t)(bytes - done < (1u << 20) ? bytes - done : (1u << 20));
@@ -105,6 +123,7 @@ static double time_write(const uint8_t *buf, uint64_t buflen, uint64_t bytes,
 			ksft_exit_fail_msg("write: %s\n", strerror(errno));
 		done += (uint64_t)r;
 	}
+	*cpu = cpu_now() - c;
 	t = now() - t;
 	close(fd);
 	unlink(path);
@@ -126,25 +145,30 @@ static void fill_random(struct vm *vm)
 static void one_case(const char *name, struct vm *vm, unsigned int runs,
 		     const char *dir)
 {
-	double ts[64], tw[64], tr[64];
+	double ts[64], tw[64], tr[64], cs[64], cw[64], cr[64];
 	uint64_t bytes = 0;
 
 	for (unsigned int i = 0; i < runs; i++) {
-		ts[i] = time_save(vm, dir, &bytes);
-		tw[i] = time_write(vm->ram, vm->ram_size, bytes, dir);
-		tr[i] = !strcmp(name, "idle")
-			? time_write(vm->ram, vm->ram_size, vm->ram_size, dir) : 0;
+		ts[i] = time_save(vm, dir, &bytes, &cs[i]);
+		tw[i] = time_write(vm->ram, vm->ram_size, bytes, dir, &cw[i]);
+		tr[i] = cr[i] = 0;
+		if (!strcmp(name, "idle"))
+			tr[i] = time_write(vm->ram, vm->ram_size, vm->ram_size,
+					   dir, &cr[i]);
 	}
 	double s = median(ts, runs), w = median(tw, runs), r = median(tr, runs);
+	double sc = median(cs, runs), wc = median(cw, runs);
 
-	printf("%-8s %6llu MiB RAM  stream %10llu bytes  save %8.1f ms "
-	       "(%7.1f MB/s)  write loop %8.1f ms  ratio %.3f",
-	       name, (unsigned long long)(vm->ram_size >> 20),
+	printf("%-7s %5llu MiB RAM, stream %llu bytes: save %.1f ms (%.1f MB/s), "
+	       "write loop %.1f ms, ratio %.3f; CPU time %.1f / %.1f ms, ratio "
+	       "%.3f\n", name, (unsigned long long)(vm->ram_size >> 20),
 	       (unsigned long long)bytes, s * 1e3, (double)bytes / s / 1e6,
-	       w * 1e3, w / s);
+	       w * 1e3, w / s, sc * 1e3, wc * 1e3, wc / sc);
 	if (r > 0)
-		printf("  (vs writing all RAM: %.1f ms, ratio %.3f)", r * 1e3, r / s);
-	printf("\n");
+		printf("%-7s (writing all %llu MiB of RAM instead: %.1f ms, the "
+		       "save is %.1f times faster)\n", "",
+		       (unsigned long long)(vm->ram_size >> 20), r * 1e3, r / s);
+	(void)cr;
 }
 
 static void device_state(void)
@@ -169,7 +193,7 @@ static void device_state(void)
 		t[i] = now() - t0;
 		vms_buf_free(&s);
 	}
-	printf("devices  save + load of a 2 MiB VM with virtio-rng/blk/console, "
+	printf("devices: save + load of a 2 MiB VM with virtio-rng/blk/console, "
 	       "bridge, ISA DMA, floppy: %.3f ms (median of %u)\n",
 	       median(t, n) * 1e3, n);
 	dvm_destroy(&a);
