@@ -36,6 +36,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/if_tun.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -350,8 +352,12 @@ static const struct sb_rule migration_rules[] = {
 	  "tcp: migration socket over IPv6" },
 	ANY("connect", "source: connect to the destination"),
 	ANY("getsockopt", "source: SO_ERROR of the non-blocking connect"),
-	{ "setsockopt", B_ALL, { ARG_EQ(2, SO_REUSEADDR, "SO_REUSEADDR") },
+	{ "setsockopt", B_ALL, { ARG_EQ(1, SOL_SOCKET, "SOL_SOCKET"),
+				 ARG_EQ(2, SO_REUSEADDR, "SO_REUSEADDR") },
 	  "migrate-incoming: the listener reuses the port" },
+	{ "setsockopt", B_ALL, { ARG_EQ(1, IPPROTO_TCP, "IPPROTO_TCP"),
+				 ARG_EQ(2, TCP_NODELAY, "TCP_NODELAY") },
+	  "no Nagle delay for the trailer and the return-path frames" },
 	ANY("bind", "migrate-incoming: the listening address"),
 	ANY("listen", "migrate-incoming: listen for the one source"),
 	ANY("getsockname", "destination: the port the kernel picked (tcp:H:0)"),
