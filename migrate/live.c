@@ -674,6 +674,8 @@ static int connect_dest(struct mig_live *l, const struct mig_tcp_addr *a,
 {
 	int rc = mig_tcp_connect(a, &l->sock, err);
 
+	if (rc == 0)
+		mig_tcp_nodelay(l->sock);
 	if (rc != -EINPROGRESS)
 		return rc;
 	rc = wait_fd(l, l->sock, POLLOUT, CONNECT_WAIT_MS);
@@ -684,7 +686,10 @@ static int connect_dest(struct mig_live *l, const struct mig_tcp_addr *a,
 	}
 	if (rc < 0)
 		return rc;
-	return mig_tcp_connect_done(l->sock, a, err);
+	rc = mig_tcp_connect_done(l->sock, a, err);
+	if (!rc)
+		mig_tcp_nodelay(l->sock);
+	return rc;
 }
 
 static void run_outgoing(struct mig_live *l)
@@ -1048,6 +1053,7 @@ static void run_incoming(struct mig_live *l)
 	}
 	close(l->listen_fd);
 	l->listen_fd = -1;
+	mig_tcp_nodelay(l->sock);
 	pthread_mutex_lock(&l->lock);
 	l->t_start = now_ms();
 	pthread_mutex_unlock(&l->lock);

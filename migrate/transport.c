@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,4 +169,12 @@ int mig_tcp_connect_done(int fd, const struct mig_tcp_addr *a, char **err)
 		return -e;
 	}
 	return 0;
+}
+
+void mig_tcp_nodelay(int fd)
+{
+	int one = 1;
+
+	/* best effort: without it the stream still flows, only later */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }

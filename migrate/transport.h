@@ -40,4 +40,8 @@ int mig_tcp_connect(const struct mig_tcp_addr *a, int *fd, char **err);
 /* After POLLOUT: 0 connected, or -errno with *err ("Connection refused"). */
 int mig_tcp_connect_done(int fd, const struct mig_tcp_addr *a, char **err);
 
+/* TCP_NODELAY: the trailer and the return-path frames are small writes
+ * the peer waits for; Nagle + delayed ACK would hold them ~40 ms. */
+void mig_tcp_nodelay(int fd);
+
 #endif
