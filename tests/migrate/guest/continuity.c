@@ -105,15 +105,19 @@ static bool go(int in, const char *out, const char *name, const char *word)
 
 	snprintf(ack, sizeof(ack), "%s go\n", name);
 	for (int i = 0; i < WAIT_STEPS / 10; i++) {
+		/* The guest may have answered and minivmm exited since the
+		 * last line (the pipe is then closed): the answer decides. */
+		if (has(out, ack))
+			return true;
 		if (write(in, word, n) != (ssize_t)n)
-			return false;
+			return has(out, ack);
 		for (int k = 0; k < 10; k++) {
 			if (has(out, ack))
 				return true;
 			usleep(10000);
 		}
 	}
-	return false;
+	return has(out, ack);
 }
 
 static bool exited_ok(int ws)
