@@ -230,6 +230,18 @@ static int type_item(struct netdev_config *c, const struct opt_item *it,
 			return addr_item(&c->addr, it->key + 5, it, opt, err);
 		if (!strcmp(it->key, "server"))
 			return bool_val(it, &c->server, opt, err);
+		/* QEMU: reconnect=SECONDS (8.0), reconnect-ms=MS (9.2). */
+		if (!strcmp(it->key, "reconnect") || !strcmp(it->key, "reconnect-ms")) {
+			bool ms = it->key[9] == '-';
+
+			if (num_val(it->val, 0, ms ? 3600000 : 3600, &v)) {
+				error_setf(err, "%s: %s=%s: 0 to %s", opt, it->key,
+					   it->val, ms ? "3600000" : "3600");
+				return -EINVAL;
+			}
+			c->reconnect_ms = (uint32_t)(ms ? v : v * 1000);
+			return 0;
+		}
 		break;
 	case NET_DGRAM:
 		if (!strncmp(it->key, "local.", 6))
@@ -370,6 +382,11 @@ int netdev_parse(struct netdev_config *c, const char *arg, const char *opt,
 		return r;
 	switch (c->type) {
 	case NET_STREAM:
+		if (c->reconnect_ms && (c->server || c->addr.type == NET_ADDR_FD)) {
+			error_setf(err, "%s: reconnect is for server=off with a "
+				   "unix or inet address", opt);
+			return -EINVAL;
+		}
 		return addr_check(&c->addr, "addr", opt, err);
 	case NET_DGRAM:
 		r = addr_check(&c->local, "local", opt, err);

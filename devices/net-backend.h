@@ -6,7 +6,9 @@
  *   stream  a stream socket carrying frames as a 4-byte big-endian length
  *           and the frame (QEMU's "stream"/"socket" framing), unix or
  *           TCP; server=on listens (one client at a time), server=off
- *           connects at start-up
+ *           connects at start-up; with reconnect=S (reconnect-ms=MS) a
+ *           client that lost or never got its connection connects again
+ *           every S seconds (MS milliseconds), as QEMU's
  *   dgram   a datagram socket, one frame per datagram, unix or UDP;
  *           local= bound, remote= the destination
  *   user    libslirp user-mode networking: DHCP, DNS forwarding, NAT to
@@ -120,6 +122,7 @@ struct netdev_config {
 	/* stream */
 	struct net_addr addr;
 	bool server;
+	uint32_t reconnect_ms;		/* server=off: retry period, 0: never */
 	/* dgram */
 	struct net_addr local, remote;
 	/* user */

@@ -74,6 +74,15 @@ static int nic_prop(struct net_nic *n, const char *key, const char *val,
 		n->cfg.host_mtu = (uint16_t)v;
 		return 1;
 	}
+	if (!strcmp(key, "id")) {
+		if (!*val || strlen(val) >= sizeof(n->cfg.id)) {
+			error_setf(err, "virtio-net-ccw: id=%s: 1 to %zu characters",
+				   val, sizeof(n->cfg.id) - 1);
+			return -EINVAL;
+		}
+		snprintf(n->cfg.id, sizeof(n->cfg.id), "%s", val);
+		return 1;
+	}
 	if (!strcmp(key, "csum"))
 		return on_off(key, val, &n->cfg.csum, err) ? -EINVAL : 1;
 	if (!strcmp(key, "mrg_rxbuf"))
@@ -215,8 +224,8 @@ int net_config_add_device(struct net_setup_config *nc, const char *props,
 			return r;
 		if (r == 0) {
 			error_setf(err, "-device virtio-net-ccw: unsupported "
-				   "property '%s' (netdev, mac, devno, host_mtu, "
-				   "csum, mrg_rxbuf, ctrl_vq)", key);
+				   "property '%s' (netdev, id, mac, devno, "
+				   "host_mtu, csum, mrg_rxbuf, ctrl_vq)", key);
 			return -EINVAL;
 		}
 	}

@@ -4,7 +4,7 @@
  * (called by devices/setup.c):
  *
  *   -netdev TYPE,id=ID,...                  a backend (net-backend.h)
- *   -device virtio-net-ccw,netdev=ID[,mac=52:54:00:xx:xx:xx]
+ *   -device virtio-net-ccw,netdev=ID[,id=NAME][,mac=52:54:00:xx:xx:xx]
  *           [,devno=fe.0.XXXX][,host_mtu=N][,csum=on|off]
  *           [,mrg_rxbuf=on|off][,ctrl_vq=on|off]
  *   -nic TYPE[,model=virtio|virtio-net-ccw][,mac=..][,<TYPE's -netdev keys>]

@@ -8,7 +8,11 @@
  * is a broken peer: the connection is closed and the link goes down.
  * server=on listens and serves one client at a time (the link is up
  * while one is connected); server=off connects at start-up and the link
- * stays down once the peer left.  Output that the socket does not take
+ * stays down once the peer left, unless reconnect= is given: then a
+ * failed or lost connection is tried again every reconnect period, on
+ * the packet thread with a non-blocking connect(), and the link comes up
+ * when it succeeds (QEMU's reconnect: the start-up connect may fail
+ * too).  Output that the socket does not take
  * at once is kept (one frame) and send() answers -EAGAIN until it went
  * out: a peer that stops reading stalls the transmit queue, never a
  * thread.
@@ -26,6 +30,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "devices/net-backend.h"
@@ -95,11 +100,25 @@ static const char *addr_text(const struct net_addr *a, char *buf, size_t n)
 struct net_stream {
 	int listen_fd;			/* server=on, else -1 */
 	int fd;				/* the connection, -1: none */
+	/* server=off with reconnect= (reconnect_ms > 0). */
+	uint32_t reconnect_ms;
+	struct sockaddr_storage peer;	/* where to connect */
+	socklen_t peerlen;
+	int connecting;			/* non-blocking connect() under way, -1 */
+	int64_t next_try;		/* CLOCK_MONOTONIC ms of the next try */
 	uint8_t rbuf[STREAM_HDR + NET_FRAME_MAX];
 	size_t rlen;			/* bytes in rbuf */
 	uint8_t wbuf[STREAM_HDR + NET_FRAME_MAX];
 	size_t wlen, woff;		/* unsent rest of one frame */
 };
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void stream_drop_conn(struct net_backend *nb)
 {
@@ -109,7 +128,55 @@ static void stream_drop_conn(struct net_backend *nb)
 		close(s->fd);
 	s->fd = -1;
 	s->rlen = s->wlen = s->woff = 0;
+	s->next_try = now_ms() + s->reconnect_ms;
 	net_backend_set_link(nb, false);
+}
+
+static void stream_connected(struct net_backend *nb, int fd)
+{
+	struct net_stream *s = nb->priv;
+
+	s->fd = fd;
+	s->rlen = s->wlen = s->woff = 0;
+	net_backend_set_link(nb, true);
+}
+
+/* reconnect=: start a non-blocking connect(), or finish one. */
+static void stream_try_connect(struct net_backend *nb)
+{
+	struct net_stream *s = nb->priv;
+
+	int fd = socket(s->peer.ss_family, SOCK_STREAM | SOCK_CLOEXEC |
+			SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		s->next_try = now_ms() + s->reconnect_ms;
+		return;
+	}
+	if (connect(fd, (struct sockaddr *)&s->peer, s->peerlen) == 0) {
+		stream_connected(nb, fd);
+	} else if (errno == EINPROGRESS) {
+		s->connecting = fd;
+	} else {
+		close(fd);
+		s->next_try = now_ms() + s->reconnect_ms;
+	}
+}
+
+static void stream_finish_connect(struct net_backend *nb, short rev)
+{
+	struct net_stream *s = nb->priv;
+	int e = 0, fd = s->connecting;
+	socklen_t el = sizeof(e);
+
+	if (!(rev & (POLLOUT | POLLERR | POLLHUP)))
+		return;
+	s->connecting = -1;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0 || e) {
+		close(fd);
+		s->next_try = now_ms() + s->reconnect_ms;
+		return;
+	}
+	stream_connected(nb, fd);
 }
 
 static unsigned int stream_fill(struct net_backend *nb, struct pollfd *pfd,
@@ -117,9 +184,20 @@ static unsigned int stream_fill(struct net_backend *nb, struct pollfd *pfd,
 {
 	struct net_stream *s = nb->priv;
 
-	(void)timeout_ms;
 	if (!max)
 		return 0;
+	if (s->fd < 0 && s->connecting >= 0) {
+		pfd[0] = (struct pollfd){ .fd = s->connecting, .events = POLLOUT };
+		return 1;
+	}
+	if (s->fd < 0 && s->reconnect_ms) {
+		int64_t wait = s->next_try - now_ms();
+		int t = wait < 0 ? 0 : wait > 3600000 ? 3600000 : (int)wait;
+
+		if (*timeout_ms < 0 || t < *timeout_ms)
+			*timeout_ms = t;
+		return 0;
+	}
 	if (s->fd < 0) {
 		if (s->listen_fd < 0)
 			return 0;
@@ -188,7 +266,17 @@ static void stream_dispatch(struct net_backend *nb, struct pollfd *pfd,
 {
 	struct net_stream *s = nb->priv;
 
-	if (n && s->fd < 0 && pfd[0].fd == s->listen_fd &&
+	if (s->fd < 0 && s->connecting >= 0) {
+		if (n && pfd[0].fd == s->connecting)
+			stream_finish_connect(nb, pfd[0].revents);
+		return;
+	}
+	if (s->fd < 0 && s->reconnect_ms) {
+		if (now_ms() >= s->next_try)
+			stream_try_connect(nb);
+		return;
+	}
+	if (n && s->fd < 0 && s->listen_fd >= 0 && pfd[0].fd == s->listen_fd &&
 	    (pfd[0].revents & POLLIN)) {
 		int fd = accept4(s->listen_fd, NULL, NULL,
 				 SOCK_CLOEXEC | SOCK_NONBLOCK);
@@ -285,12 +373,24 @@ static void stream_destroy(struct net_backend *nb)
 		close(s->fd);
 	if (s->listen_fd >= 0)
 		close(s->listen_fd);
+	if (s->connecting >= 0)
+		close(s->connecting);
 	free(s);
 }
 
 static const struct net_backend_ops stream_ops = {
 	.type = "stream",
 	.sandbox_kind = SANDBOX_NET_IO,
+	.fill = stream_fill,
+	.dispatch = stream_dispatch,
+	.send = stream_send,
+	.destroy = stream_destroy,
+};
+
+/* reconnect=: the packet thread also makes and connects sockets. */
+static const struct net_backend_ops stream_reconnect_ops = {
+	.type = "stream",
+	.sandbox_kind = SANDBOX_NET_CONNECT,
 	.fill = stream_fill,
 	.dispatch = stream_dispatch,
 	.send = stream_send,
@@ -310,7 +410,8 @@ int net_stream_create(struct net_backend *nb, const struct netdev_config *c,
 		error_setf(err, "out of memory");
 		return -ENOMEM;
 	}
-	s->listen_fd = s->fd = -1;
+	s->listen_fd = s->fd = s->connecting = -1;
+	s->reconnect_ms = c->reconnect_ms;
 	addr_text(&c->addr, at, sizeof(at));
 	if (c->addr.type == NET_ADDR_FD) {
 		int type = 0;
@@ -353,10 +454,25 @@ int net_stream_create(struct net_backend *nb, const struct netdev_config *c,
 				goto errno_fail;
 			s->listen_fd = fd;
 			nb->link_up = false;	/* until a client connects */
-		} else {
-			if (connect(fd, (struct sockaddr *)&ss, sl) < 0)
+		} else if (connect(fd, (struct sockaddr *)&ss, sl) < 0) {
+			if (!c->reconnect_ms)
 				goto errno_fail;
+			/* reconnect=: the packet thread tries again. */
+			fprintf(stderr, "minivmm: -netdev %s: %s: %s; trying again "
+				"every %u ms\n", c->id, at, strerror(errno),
+				c->reconnect_ms);
+			close(fd);
+			memcpy(&s->peer, &ss, sizeof(ss));
+			s->peerlen = sl;
+			s->next_try = now_ms() + c->reconnect_ms;
+			nb->link_up = false;
+			nb->ops = &stream_reconnect_ops;
+			nb->priv = s;
+			return 0;
+		} else {
 			s->fd = fd;
+			memcpy(&s->peer, &ss, sizeof(ss));
+			s->peerlen = sl;
 		}
 		fd = -1;
 	}
@@ -365,7 +481,7 @@ int net_stream_create(struct net_backend *nb, const struct netdev_config *c,
 		error_setf(err, "-netdev %s: fcntl: %s", c->id, strerror(-r));
 		goto fail;
 	}
-	nb->ops = &stream_ops;
+	nb->ops = c->reconnect_ms ? &stream_reconnect_ops : &stream_ops;
 	nb->priv = s;
 	return 0;
 errno_fail:

@@ -45,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "devices/net-backend.h"
@@ -134,6 +135,14 @@ struct virtio_net {
 	atomic_bool offload_sync;	/* features changed: tell the backend */
 	atomic_uint rx_gen;		/* bumped by reset: older frames are stale */
 	atomic_bool rx_ready;		/* DRIVER_OK: take frames from the backend */
+	atomic_bool admin_down;		/* QMP set_link up=false */
+	/* announce-self: requested under ann_lock, run by the packet thread. */
+	pthread_mutex_t ann_lock;
+	struct net_announce ann_req;
+	bool ann_pending;
+	struct net_announce ann;	/* packet thread: the running rounds */
+	uint32_t ann_done;		/* rounds sent */
+	int64_t ann_next;		/* CLOCK_MONOTONIC ms of the next one */
 	/* Packet thread. */
 	pthread_t thread;
 	bool thread_started;
@@ -215,6 +224,34 @@ static void kick(struct virtio_net *n)
 	(void)!write(n->kick_fd, &one, sizeof(one));
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The guest's LINK_UP: the backend's carrier and not set_link down. */
+static bool link_on(struct virtio_net *n)
+{
+	return n->nb->link_up && !atomic_load(&n->admin_down);
+}
+
+/* Make the status bit follow link_on(); transport lock held.  true:
+ * it changed and the driver takes STATUS (interrupt it). */
+static bool link_sync(struct virtio_net *n)
+{
+	uint16_t old = n->st.status;
+
+	if (link_on(n))
+		n->st.status |= VIRTIO_NET_S_LINK_UP;
+	else
+		n->st.status &= (uint16_t)~VIRTIO_NET_S_LINK_UP;
+	return old != n->st.status &&
+	       (vccw_features(n->vd) & VIRTIO_NET_F_STATUS);
+}
+
 /* ---- configuration space and reset ------------------------------------ */
 
 static void net_get_config(void *dev, uint8_t *cfg, bool le)
@@ -243,7 +280,7 @@ static void state_reset(struct virtio_net *n)
 
 	memset(s, 0, sizeof(*s));
 	memcpy(s->mac, n->cfg.mac, 6);
-	s->status = n->nb->link_up ? VIRTIO_NET_S_LINK_UP : 0;
+	s->status = link_on(n) ? VIRTIO_NET_S_LINK_UP : 0;
 	s->promisc = true;
 }
 
@@ -345,6 +382,10 @@ static void peer_receive(void *opaque, const uint8_t *frame, size_t len)
 		STAT_INC(n, rx_errors);
 		return;
 	}
+	if (atomic_load(&n->admin_down)) {
+		STAT_INC(n, rx_dropped);	/* set_link down: the wire is cut */
+		return;
+	}
 	if (len > max_frame(n)) {
 		STAT_INC(n, rx_oversize);
 		return;
@@ -374,22 +415,36 @@ static void peer_receive(void *opaque, const uint8_t *frame, size_t len)
 	n->pend_count++;
 }
 
+/* The backend's carrier changed (nb->link_up is already the new one). */
 static void peer_link(void *opaque, bool up)
 {
 	struct virtio_net *n = opaque;
 	bool notify;
 
+	(void)up;
 	vccw_lock(n->vd);
-	uint16_t old = n->st.status;
-	if (up)
-		n->st.status |= VIRTIO_NET_S_LINK_UP;
-	else
-		n->st.status &= (uint16_t)~VIRTIO_NET_S_LINK_UP;
-	notify = old != n->st.status &&
-		 (vccw_features(n->vd) & VIRTIO_NET_F_STATUS);
+	notify = link_sync(n);
 	vccw_unlock(n->vd);
 	if (notify)
 		vccw_interrupt(n->vd, ~0u);
+}
+
+void virtio_net_set_link(struct virtio_net *n, bool up)
+{
+	bool notify;
+
+	vccw_lock(n->vd);
+	atomic_store(&n->admin_down, !up);
+	notify = link_sync(n);
+	vccw_unlock(n->vd);
+	if (notify)
+		vccw_interrupt(n->vd, ~0u);
+	kick(n);	/* a held transmit frame is dropped now */
+}
+
+bool virtio_net_link(struct virtio_net *n)
+{
+	return !atomic_load(&n->admin_down);
 }
 
 /* ---- receive into guest buffers -------------------------------------- */
@@ -617,7 +672,9 @@ static void tx_flush(struct virtio_net *n)
 	struct virtio_ccw_dev *vd = n->vd;
 
 	if (n->tx_held) {
-		if (tx_send(n) == -EAGAIN)
+		if (atomic_load(&n->admin_down))
+			STAT_INC(n, tx_dropped);
+		else if (tx_send(n) == -EAGAIN)
 			return;		/* still stalled: the ring waits */
 		n->tx_held = false;
 	}
@@ -638,7 +695,8 @@ static void tx_flush(struct virtio_net *n)
 		if (r <= 0)
 			return;
 
-		int s = ok ? tx_send(n) : -EINVAL;
+		int s = !ok ? -EINVAL : atomic_load(&n->admin_down) ? -ENETDOWN :
+			tx_send(n);
 		if (!ok)
 			STAT_INC(n, tx_errors);
 		else if (s == 0)
@@ -795,6 +853,11 @@ static void send_rarp(struct virtio_net *n, const uint8_t *mac)
 		n->nb->ops->send(n->nb, p, 60);
 }
 
+/* One round (QEMU's qemu_announce_self_iter): a RARP from the MAC the
+ * guest uses, unless the link is down (the wire is cut), and, for a
+ * driver with GUEST_ANNOUNCE, the ANNOUNCE bit with a configuration
+ * interruption (spec 5.1.6.5.4: the driver sends gratuitous packets and
+ * acks with VIRTIO_NET_CTRL_ANNOUNCE_ACK). */
 static void announce_now(struct virtio_net *n)
 {
 	uint8_t mac[6];
@@ -810,10 +873,55 @@ static void announce_now(struct virtio_net *n)
 	}
 	memcpy(mac, n->st.mac, 6);
 	vccw_unlock(n->vd);
-	if (!guest)
+	if (!atomic_load(&n->admin_down))
 		send_rarp(n, mac);
-	else if (notify)
+	if (notify)
 		vccw_interrupt(n->vd, ~0u);
+}
+
+/* Packet thread: start a requested announce, run due rounds, and lower
+ * *timeout to the next one. */
+static void announce_run(struct virtio_net *n, int *timeout)
+{
+	pthread_mutex_lock(&n->ann_lock);
+	if (n->ann_pending) {
+		n->ann = n->ann_req;
+		n->ann_done = 0;
+		n->ann_next = now_ms();
+		n->ann_pending = false;
+	}
+	pthread_mutex_unlock(&n->ann_lock);
+	if (atomic_exchange(&n->announce_req, false))
+		announce_now(n);
+	if (n->ann_done >= n->ann.rounds)
+		return;
+	int64_t now = now_ms();
+	if (now >= n->ann_next) {
+		announce_now(n);
+		n->ann_done++;
+		/* QEMU's qemu_announce_timer_step(). */
+		int64_t d = (int64_t)n->ann.initial +
+			    (int64_t)(n->ann_done - 1) * n->ann.step;
+		if (d > n->ann.max)
+			d = n->ann.max;
+		n->ann_next = now + d;
+		if (n->ann_done >= n->ann.rounds)
+			return;
+	}
+	int64_t w = n->ann_next - now;
+	if (w < 0)
+		w = 0;
+	if (*timeout < 0 || w < *timeout)
+		*timeout = (int)w;
+}
+
+void virtio_net_announce_self(struct virtio_net *n, const struct net_announce *a)
+{
+	pthread_mutex_lock(&n->ann_lock);
+	n->ann_req = *a;
+	n->ann_pending = true;
+	pthread_mutex_unlock(&n->ann_lock);
+	kick(n);
 }
 
 void virtio_net_announce(struct virtio_net *n)
@@ -854,6 +962,7 @@ static void *net_thread(void *arg)
 		pfd[0] = (struct pollfd){ .fd = n->kick_fd, .events = POLLIN };
 		unsigned int cnt = 1 + n->nb->ops->fill(n->nb, pfd + 1,
 							NET_MAX_POLLFDS, &timeout);
+		announce_run(n, &timeout);
 		if (poll(pfd, cnt, timeout) < 0 && errno != EINTR)
 			break;
 		if (atomic_load(&n->stop))
@@ -864,8 +973,8 @@ static void *net_thread(void *arg)
 			(void)!read(n->kick_fd, &v, sizeof(v));
 		}
 		n->nb->ops->dispatch(n->nb, pfd + 1, cnt - 1);
-		if (atomic_exchange(&n->announce_req, false))
-			announce_now(n);
+		int ignored = -1;
+		announce_run(n, &ignored);
 		if (atomic_exchange(&n->offload_sync, false) &&
 		    n->nb->ops->set_offload) {
 			/* A TAP may hand over partial checksums only to a
@@ -961,15 +1070,23 @@ static void net_commit(void *dev, const void *state)
 {
 	struct virtio_net *n = dev;
 
+	static const struct net_announce dflt = NET_ANNOUNCE_DEFAULT;
+
 	vccw_lock(n->vd);
 	memcpy(&n->st, state, sizeof(n->st));
-	/* The link is what the backend here says, not what it was there. */
-	if (n->nb->link_up)
-		n->st.status |= VIRTIO_NET_S_LINK_UP;
-	else
-		n->st.status &= (uint16_t)~VIRTIO_NET_S_LINK_UP;
+	/* The link is what the backend and set_link here say, not what it
+	 * was there. */
+	link_sync(n);
+	/* The transport's section came first: a driver that was running
+	 * there is running here (no new DRIVER_OK will come). */
+	bool running = vccw_queue(n->vd, RXQ) != NULL;
 	vccw_unlock(n->vd);
-	virtio_net_announce(n);	/* switches learn where the guest is now */
+	atomic_store(&n->offload_sync, true);
+	atomic_store(&n->rx_ready, running);
+	kick(n);
+	/* Switches learn where the guest is now: QEMU's announce after an
+	 * incoming migration, with its default parameters. */
+	virtio_net_announce_self(n, &dflt);
 }
 
 const struct vms_desc virtio_net_vmsd = {
@@ -982,6 +1099,77 @@ const struct vms_desc virtio_net_vmsd = {
 	.post_load = net_post_load,
 	.commit = net_commit,
 };
+
+/* ---- the VM's devices (vm->nets) ----------------------------------- */
+
+/* Created and destroyed on the main thread at set-up and teardown, read
+ * by the monitor on the same thread: no lock. */
+#define NET_SET_MAX	64
+struct virtio_net_set {
+	unsigned int n;
+	struct virtio_net *dev[NET_SET_MAX];
+};
+
+static int set_add(struct vm *vm, struct virtio_net *n)
+{
+	if (!vm)
+		return 0;
+	if (!vm->nets) {
+		vm->nets = calloc(1, sizeof(*vm->nets));
+		if (!vm->nets)
+			return -ENOMEM;
+	}
+	if (vm->nets->n == NET_SET_MAX)
+		return -ENOSPC;
+	vm->nets->dev[vm->nets->n++] = n;
+	return 0;
+}
+
+static void set_remove(struct vm *vm, struct virtio_net *n)
+{
+	struct virtio_net_set *set = vm ? vm->nets : NULL;
+
+	if (!set)
+		return;
+	for (unsigned int i = 0; i < set->n; i++)
+		if (set->dev[i] == n) {
+			memmove(&set->dev[i], &set->dev[i + 1],
+				(set->n - i - 1) * sizeof(set->dev[0]));
+			set->n--;
+			break;
+		}
+	if (!set->n) {
+		free(set);
+		vm->nets = NULL;
+	}
+}
+
+unsigned int virtio_net_count(const struct vm *vm)
+{
+	return vm->nets ? vm->nets->n : 0;
+}
+
+struct virtio_net *virtio_net_at(const struct vm *vm, unsigned int i)
+{
+	return i < virtio_net_count(vm) ? vm->nets->dev[i] : NULL;
+}
+
+const char *virtio_net_netdev_id(const struct virtio_net *n)
+{
+	return n->nb->id;
+}
+
+struct virtio_net *virtio_net_find(const struct vm *vm, const char *name)
+{
+	for (unsigned int i = 0; i < virtio_net_count(vm); i++) {
+		struct virtio_net *n = vm->nets->dev[i];
+
+		if ((n->cfg.id[0] && !strcmp(n->cfg.id, name)) ||
+		    !strcmp(n->nb->id, name))
+			return n;
+	}
+	return NULL;
+}
 
 /* ---- create / destroy ------------------------------------------------- */
 
@@ -1005,6 +1193,7 @@ static void net_free(struct virtio_net *n)
 	pthread_mutex_destroy(&n->stats_lock);
 	pthread_mutex_destroy(&n->qlock);
 	pthread_cond_destroy(&n->qcond);
+	pthread_mutex_destroy(&n->ann_lock);
 	free(n);
 }
 
@@ -1026,6 +1215,7 @@ int virtio_net_create(struct virtio_net **out, struct css *css, int devno,
 	pthread_mutex_init(&n->stats_lock, NULL);
 	pthread_mutex_init(&n->qlock, NULL);
 	pthread_cond_init(&n->qcond, NULL);
+	pthread_mutex_init(&n->ann_lock, NULL);
 	if (cfg->host_mtu && (cfg->host_mtu < 68 ||
 			      cfg->host_mtu > NET_FRAME_MAX - ETH_HLEN - ETH_VLAN_HLEN)) {
 		error_setf(err, "virtio-net: host_mtu=%u: 68 to %d", cfg->host_mtu,
@@ -1068,9 +1258,7 @@ int virtio_net_create(struct virtio_net **out, struct css *css, int devno,
 		.reset = net_reset,
 		.driver_ok = net_driver_ok,
 		.quiesce = net_quiesce,
-		/* The section is not in migrate/registry.c's list yet: a
-		 * released machine type's schema would change (see README,
-		 * Network). */
+		.vmsd = &virtio_net_vmsd,
 	};
 	state_reset(n);
 	struct net_peer peer = {
@@ -1091,6 +1279,12 @@ int virtio_net_create(struct virtio_net **out, struct css *css, int devno,
 		goto fail;
 	}
 	n->thread_started = true;
+	r = set_add(css_vm(css), n);
+	if (r < 0) {
+		error_setf(err, "out of memory");
+		virtio_net_destroy(n);
+		return r;
+	}
 	*out = n;
 	return 0;
 fail:
@@ -1102,6 +1296,7 @@ void virtio_net_destroy(struct virtio_net *n)
 {
 	if (!n)
 		return;
+	set_remove(vccw_vm(n->vd), n);
 	if (n->thread_started) {
 		pthread_mutex_lock(&n->qlock);
 		atomic_store(&n->stop, true);

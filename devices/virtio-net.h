@@ -14,6 +14,7 @@
 struct css;
 struct net_backend;
 struct virtio_net;
+struct vm;
 
 struct virtio_net_config {
 	uint8_t mac[6];
@@ -21,6 +22,7 @@ struct virtio_net_config {
 	bool csum;		/* offer CSUM and GUEST_CSUM */
 	bool mrg_rxbuf;		/* offer MRG_RXBUF */
 	bool ctrl_vq;		/* offer the control queue and its commands */
+	char id[32];		/* -device ...,id=: QMP set_link's name */
 };
 
 /* QEMU's defaults: every feature on, MAC 52:54:00:12:34:56+index. */
@@ -37,11 +39,47 @@ int virtio_net_create(struct virtio_net **out, struct css *css, int devno,
 /* Joins the packet thread, then frees the device and its backend. */
 void virtio_net_destroy(struct virtio_net *n);
 
-/* Ask the guest to announce itself (gratuitous ARP): the ANNOUNCE status
- * bit and a configuration interruption when the driver negotiated
- * GUEST_ANNOUNCE, else a RARP from the device's MAC (QEMU's
- * self-announce).  Any thread. */
+/*
+ * Announce the guest's location, QEMU's self-announce: each round sends
+ * a RARP from the device's MAC and, when the driver negotiated
+ * GUEST_ANNOUNCE, sets the ANNOUNCE status bit with a configuration
+ * interruption (the guest then sends gratuitous ARPs and acks).  The
+ * first round is now; round k+1 follows round k after
+ * min(initial + (k - 1) * step, max) ms (QEMU's announce timer).  A new
+ * request replaces a running one.  Any thread.
+ */
+struct net_announce {
+	uint32_t initial, max, rounds, step;	/* ms, ms, count, ms */
+};
+/* QEMU's announce-self / migration defaults: 50, 550, 5, 100. */
+#define NET_ANNOUNCE_DEFAULT	{ 50, 550, 5, 100 }
+void virtio_net_announce_self(struct virtio_net *n, const struct net_announce *a);
+/* One round, now. */
 void virtio_net_announce(struct virtio_net *n);
+
+/*
+ * QMP set_link: the administrative link state.  Down: the guest sees
+ * LINK_UP clear (with a configuration interruption), frames it transmits
+ * are dropped and frames from the backend are dropped, as QEMU's
+ * link_down.  The guest-visible bit is up only when both this and the
+ * backend's carrier are.  Any thread.
+ */
+void virtio_net_set_link(struct virtio_net *n, bool up);
+bool virtio_net_link(struct virtio_net *n);
+
+/* The VM's virtio-net devices (for the monitor; main thread). */
+unsigned int virtio_net_count(const struct vm *vm);
+struct virtio_net *virtio_net_at(const struct vm *vm, unsigned int i);
+/* By -device id= or -netdev id, or NULL. */
+struct virtio_net *virtio_net_find(const struct vm *vm, const char *name);
+const char *virtio_net_netdev_id(const struct virtio_net *n);
+
+#ifdef MINIVMM_HAVE_QMP
+#include "vmm/qmp.h"
+/* set_link, announce-self (devices/net-qmp.c); opaque unused. */
+extern const struct qmp_command net_qmp_commands[];
+extern const size_t net_qmp_ncommands;
+#endif
 
 /* Counters, for tests and statistics. */
 struct virtio_net_stats {

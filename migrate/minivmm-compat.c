@@ -5,7 +5,9 @@
  * migrate/schemas/ and the current build's), say for each direction
  * whether a stream of one can be loaded by the other: "safe",
  * "conditional" (safe unless a when-needed subsection the destination
- * does not know is sent) or "unsafe", naming the section, field and both
+ * does not know is sent, or unless the VM has a device whose section the
+ * destination does not know, e.g. virtio-net from a newer minivmm to a
+ * released schema that predates it) or "unsafe", naming the section, field and both
  * versions (schema_check(), migrate/schema.c).  Exit status 0 when both
  * directions are safe or conditional, 1 when one is unsafe, 2 for bad
  * input.

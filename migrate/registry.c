@@ -26,6 +26,7 @@
 #include "devices/pio-bridge.h"
 #include "devices/virtio-ccw.h"
 #include "devices/virtio-devices.h"
+#include "devices/virtio-net.h"
 #include "migrate/migrate.h"
 #include "vmm/error.h"
 #include "vmm/vm.h"
@@ -42,6 +43,7 @@ const struct vms_desc *const mig_all_descs[] = {
 	&subchannel_vmsd,
 	&virtio_ccw_vmsd,
 	&virtio_blk_vmsd,
+	&virtio_net_vmsd,
 };
 const unsigned int mig_n_all_descs = VMS_ARRAY_SIZE(mig_all_descs);
 

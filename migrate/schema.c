@@ -448,11 +448,27 @@ static void check_fields(const struct schema *src, const struct schema *dst,
 		     kind_name(dd->kind), top, dd->fields[j].name, version);
 }
 
+/*
+ * all_descs (the static checker): a top-level description the
+ * destination lacks is a device it has never heard of.  A VM without
+ * that device sends no such section, so the pair is conditional; a
+ * stream that has one is refused at its header, naming the section
+ * (all_descs false: unsafe).  This is what lets a new device join every
+ * machine type (README, "Machine types and compat rules").
+ */
 static void check_desc(const struct schema *src, const struct schema *dst,
-		       const struct sch_desc *sd, struct verdict *vd)
+		       const struct sch_desc *sd, bool all_descs,
+		       struct verdict *vd)
 {
 	const struct sch_desc *dd = schema_find(dst, sd->name);
 
+	if (!dd && all_descs) {
+		note(vd, SCHEMA_CONDITIONAL, "section '%s' (version %u) is "
+		     "unknown to the destination: safe unless the VM has a "
+		     "'%s' device (then the destination refuses the stream "
+		     "at its header)", sd->name, sd->version, sd->name);
+		return;
+	}
 	if (!dd) {
 		note(vd, SCHEMA_UNSAFE, "section '%s' (version %u): unknown to "
 		     "the destination", sd->name, sd->version);
@@ -508,7 +524,7 @@ enum schema_verdict schema_check(const struct schema *src,
 	} else if (all_descs) {
 		for (uint32_t i = 0; i < src->ndescs; i++)
 			if (src->descs[i].kind == SCH_SECTION)
-				check_desc(src, dst, &src->descs[i], &vd);
+				check_desc(src, dst, &src->descs[i], true, &vd);
 	} else {
 		for (uint32_t i = 0; i < src->nsections; i++) {
 			const struct sch_desc *sd = schema_find(src, src->sections[i].desc);
@@ -518,7 +534,7 @@ enum schema_verdict schema_check(const struct schema *src,
 				if (!strcmp(src->sections[j].desc, sd->name))
 					seen = true;
 			if (!seen)
-				check_desc(src, dst, sd, &vd);
+				check_desc(src, dst, sd, false, &vd);
 		}
 	}
 	if (why)

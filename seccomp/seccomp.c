@@ -180,6 +180,8 @@ static const struct sb_rule main_rules[] = {
 			      ARG_EQ(3, 0600, "mode 0600") },
 	  "QMP migrate file:PATH creates the state file (migrate/monitor.c; "
 	  "its writes are the main list's write)" },
+	ANY("mremap", "QMP migrate file: grows its record buffer with "
+	    "realloc() (a RAM record is up to 1 MiB: a Linux guest's save)"),
 	ANY("fstat", "floppy: the new image's size gives its geometry"),
 	ANY("newfstatat", "floppy: fstat() as glibc issues it"),
 };
@@ -271,6 +273,24 @@ static const struct sb_rule net_io_rules[] = {
 	{ "ioctl", B_ALL, { ARG_EQ(1, TUNSETOFFLOAD, "TUNSETOFFLOAD") },
 	  "tap: the guest's checksum offload changed" },
 	IOCTL(B_KVM, KVM_S390_INTERRUPT, "I/O interrupts for used buffers"),
+};
+
+/*
+ * The same thread with -netdev stream,server=off,reconnect=: net-io plus
+ * a new socket for each try, connected without blocking (the result is
+ * SO_ERROR once it is writable).  Only the address families a stream
+ * netdev has.
+ */
+static const struct sb_rule net_connect_rules[] = {
+	{ "socket", B_ALL, { ARG_EQ(0, AF_UNIX, "AF_UNIX") },
+	  "reconnect=: a new unix socket" },
+	{ "socket", B_ALL, { ARG_EQ(0, AF_INET, "AF_INET") },
+	  "reconnect=: a new TCP socket" },
+	{ "socket", B_ALL, { ARG_EQ(0, AF_INET6, "AF_INET6") },
+	  "reconnect=: a new TCP socket (IPv6)" },
+	ANY("connect", "reconnect=: connect to the -netdev address"),
+	{ "getsockopt", B_ALL, { ARG_EQ(2, SO_ERROR, "SO_ERROR") },
+	  "reconnect=: the result of the non-blocking connect" },
 };
 
 /*
@@ -435,6 +455,7 @@ static const struct sb_table kind_tables[SANDBOX_THREAD_KINDS] = {
 	[SANDBOX_CHARDEV_IN] = TABLE(chardev_in_rules),
 	[SANDBOX_NET_IO] = TABLE(net_io_rules),
 	[SANDBOX_NET_USER] = TABLE(net_user_rules),
+	[SANDBOX_NET_CONNECT] = TABLE(net_connect_rules),	/* + net-io */
 };
 
 static const char *const kind_names[SANDBOX_THREAD_KINDS] = {
@@ -446,6 +467,7 @@ static const char *const kind_names[SANDBOX_THREAD_KINDS] = {
 	[SANDBOX_CHARDEV_IN] = "chardev-in",
 	[SANDBOX_NET_IO] = "net-io",
 	[SANDBOX_NET_USER] = "net-user",
+	[SANDBOX_NET_CONNECT] = "net-connect",
 };
 
 /* The tables in the order a filter is built from them. */
@@ -458,6 +480,8 @@ static size_t kind_tables_for(enum sandbox_thread kind, struct sb_table *out)
 
 	out[n++] = common;
 	out[n++] = kind_tables[kind];
+	if (kind == SANDBOX_NET_CONNECT)
+		out[n++] = kind_tables[SANDBOX_NET_IO];
 	if (SB_SANITIZER) {
 		out[n++] = asan;
 		if (kind == SANDBOX_MAIN)

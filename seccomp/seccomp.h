@@ -54,6 +54,7 @@ enum sandbox_thread {
 	SANDBOX_CHARDEV_IN,	/* chardev input of a virtio console */
 	SANDBOX_NET_IO,		/* virtio-net packet thread: socket/tap backends */
 	SANDBOX_NET_USER,	/* virtio-net packet thread with libslirp (-netdev user) */
+	SANDBOX_NET_CONNECT,	/* the same with -netdev stream,reconnect= (net-io + connect) */
 	SANDBOX_THREAD_KINDS,
 };
 

@@ -13,6 +13,7 @@
 
 #include "arch/s390x/boot.h"
 #include "devices/fdc-setup.h"
+#include "devices/virtio-net.h"
 #include "vmm/control.h"
 #include "vmm/error.h"
 #include "vmm/mainloop.h"
@@ -126,6 +127,10 @@ int control_create(struct control **out, struct vm *vm,
 	}
 	rc = qmp_server_add_commands(c->qmp, migrate_qmp_commands,
 				     migrate_qmp_ncommands, c->mig, err);
+	if (rc < 0)
+		goto fail;
+	rc = qmp_server_add_commands(c->qmp, net_qmp_commands,
+				     net_qmp_ncommands, NULL, err);
 	if (rc < 0)
 		goto fail;
 	if (vm->floppy) {

@@ -36,6 +36,7 @@ struct mainloop;
 struct portio_bus;
 struct pio_bridge;
 struct floppy;
+struct virtio_net_set;
 
 enum vcpu_state {
 	VCPU_STOPPED,
@@ -134,6 +135,7 @@ struct vm {
 	struct portio_bus *portio;	/* devices/portio.c */
 	struct pio_bridge *pio_bridge;	/* DIAG 0x0F10 -> portio (devices/pio-bridge.c) */
 	struct floppy *floppy;		/* -drive if=floppy: DMA + fdc, or NULL */
+	struct virtio_net_set *nets;	/* virtio-net devices, for QMP (devices/virtio-net.c) */
 	bool qtest;			/* no vCPU threads; loop clock is virtual */
 	/* -incoming: the CPU states came from a migration stream; vm_run()
 	 * starts no CPU (a restored stopped CPU 0 stays stopped). */

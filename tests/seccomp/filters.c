@@ -163,14 +163,18 @@ int main(void)
 			st = run_case((enum sandbox_thread)k, forbidden[i], tmpfile);
 			/* libslirp's NAT makes a host socket per guest
 			 * connection: net-user allows AF_INET sockets; so
-			 * does the migration thread (tcp: migration). */
-			if ((k == SANDBOX_NET_USER || k == SANDBOX_MIGRATION) &&
+			 * does the migration thread (tcp: migration) and a
+			 * stream netdev's reconnect= (net-connect). */
+			if ((k == SANDBOX_NET_USER || k == SANDBOX_MIGRATION ||
+			     k == SANDBOX_NET_CONNECT) &&
 			    forbidden[i] == P_SOCKET) {
 				ksft_test_result(exited_ok(st), "%s: %s allowed "
 						 "(%s)\n", kn,
 						 probe_names[forbidden[i]],
 						 k == SANDBOX_MIGRATION ?
-						 "tcp: migration" : "slirp NAT");
+						 "tcp: migration" :
+						 k == SANDBOX_NET_CONNECT ?
+						 "stream reconnect=" : "slirp NAT");
 				continue;
 			}
 			ksft_test_result(killed_by_sigsys(st),
