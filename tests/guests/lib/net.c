@@ -68,6 +68,29 @@ int gnet_recv(struct gnet *n, void *frame, uint32_t max)
 	return (int)len;
 }
 
+int gnet_rx_post(struct gnet *n)
+{
+	struct vbuf b = { rx_buf, sizeof(rx_buf), true };
+
+	return virtio_post(&n->d, RXQ, &b, 1);
+}
+
+int gnet_rx_take(struct gnet *n, void *frame, uint32_t max)
+{
+	int64_t got = virtio_poll(&n->d, RXQ);
+
+	if (got == -2)
+		return -2;
+	if (got < NET_HDR_LEN)
+		return -1;
+	memcpy(n->rx_hdr, rx_buf, NET_HDR_LEN);
+	uint32_t len = (uint32_t)got - NET_HDR_LEN;
+	if (len > max)
+		len = max;
+	memcpy(frame, rx_buf + NET_HDR_LEN, len);
+	return (int)len;
+}
+
 int gnet_ctrl(struct gnet *n, uint8_t cls, uint8_t cmd, const void *data,
 	      uint32_t len)
 {

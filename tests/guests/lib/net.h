@@ -37,6 +37,11 @@ int gnet_init(struct gnet *n, uint64_t features);
 int gnet_send(struct gnet *n, const void *frame, uint32_t len, const uint8_t *hdr);
 /* Wait for one frame; returns its length (header stripped) or -1. */
 int gnet_recv(struct gnet *n, void *frame, uint32_t max);
+/* Receive in two halves (split ring): post the receive buffer; later
+ * take the frame: its length, -2 when none arrived yet, -1 on error.
+ * One buffer at a time; gnet_recv() must not be mixed in. */
+int gnet_rx_post(struct gnet *n);
+int gnet_rx_take(struct gnet *n, void *frame, uint32_t max);
 /* A control command; returns the ack (0 OK, 1 ERR) or -1. */
 int gnet_ctrl(struct gnet *n, uint8_t cls, uint8_t cmd, const void *data,
 	      uint32_t len);

@@ -374,13 +374,12 @@ static int64_t xfer_packed(struct vdev *d, struct vq *vq, int q,
 	return len;
 }
 
-int64_t virtio_xfer(struct vdev *d, int q, const struct vbuf *bufs, int n,
-		    bool indirect)
+/* Split ring: the chain at descriptor 0 (one chain per queue at a time),
+ * its head in the avail ring, the notification. */
+static int post_split(struct vdev *d, int q, const struct vbuf *bufs, int n,
+		      bool indirect)
 {
 	struct vq *vq = &d->vq[q];
-
-	if (d->packed)
-		return xfer_packed(d, vq, q, bufs, n, indirect);
 	struct vring_desc *t = indirect ? indirect_table : vq->desc;
 
 	if (n > VQ_NUM || (!indirect && n > vq->num))
@@ -410,6 +409,49 @@ int64_t virtio_xfer(struct vdev *d, int q, const struct vbuf *bufs, int n,
 	if (c < 0)
 		return -1;
 	vq->cookie = (uint64_t)c;
+	return 0;
+}
+
+/* The next used element of a split ring: its length, -1 for a wrong id,
+ * -2 when there is none yet. */
+static int64_t poll_split(struct vdev *d, struct vq *vq)
+{
+	if (used_idx(d, vq) == vq->last_used)
+		return -2;
+	uint8_t *e = (uint8_t *)vq->used + 4 + 8 * (vq->last_used % vq->num);
+	vq->last_used++;
+	uint32_t id, len;
+	memcpy(&id, e, 4);
+	memcpy(&len, e + 4, 4);
+	if (cpu32(d, id) != 0)
+		return -1;
+	return cpu32(d, len);
+}
+
+int virtio_post(struct vdev *d, int q, const struct vbuf *bufs, int n)
+{
+	return d->packed ? -1 : post_split(d, q, bufs, n, false);
+}
+
+int64_t virtio_poll(struct vdev *d, int q)
+{
+	return d->packed ? -1 : poll_split(d, &d->vq[q]);
+}
+
+void virtio_ack(struct vdev *d)
+{
+	ack_notification(d);
+}
+
+int64_t virtio_xfer(struct vdev *d, int q, const struct vbuf *bufs, int n,
+		    bool indirect)
+{
+	struct vq *vq = &d->vq[q];
+
+	if (d->packed)
+		return xfer_packed(d, vq, q, bufs, n, indirect);
+	if (post_split(d, q, bufs, n, indirect))
+		return -1;
 	while (used_idx(d, vq) == vq->last_used) {
 		int before = io_int.count;
 
@@ -419,12 +461,5 @@ int64_t virtio_xfer(struct vdev *d, int q, const struct vbuf *bufs, int n,
 			wait_io();
 		ack_notification(d);
 	}
-	uint8_t *e = (uint8_t *)vq->used + 4 + 8 * (vq->last_used % vq->num);
-	vq->last_used++;
-	uint32_t id, len;
-	memcpy(&id, e, 4);
-	memcpy(&len, e + 4, 4);
-	if (cpu32(d, id) != 0)
-		return -1;
-	return cpu32(d, len);
+	return poll_split(d, vq);
 }

@@ -120,6 +120,13 @@ struct vbuf {
 };
 int64_t virtio_xfer(struct vdev *d, int q, const struct vbuf *bufs, int n,
 		    bool indirect);
+/* The same in two halves, split ring only (-1 for packed): post a chain
+ * and kick; later, poll for its completion (the used length, -1 for a
+ * wrong id, -2 not yet).  One chain per queue at a time. */
+int virtio_post(struct vdev *d, int q, const struct vbuf *bufs, int n);
+int64_t virtio_poll(struct vdev *d, int q);
+/* Consume a notification (indicators or the subchannel status). */
+void virtio_ack(struct vdev *d);
 /* Read the device status (revision 2: READ_STATUS). */
 int virtio_status(struct vdev *d);
 uint64_t virtio_le64(const struct vdev *d, const void *p);
