@@ -92,6 +92,8 @@ class Peer:
             self.listen()
 
     def listen(self):
+        if os.path.exists(self.path):
+            os.unlink(self.path)
         self.lsock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.lsock.bind(self.path)
         self.lsock.listen(1)
@@ -100,8 +102,11 @@ class Peer:
 
     def _serve(self):
         while not self.stop:
+            ls = self.lsock
+            if ls is None:
+                return
             try:
-                c, _ = self.lsock.accept()
+                c, _ = ls.accept()
             except socket.timeout:
                 continue
             except OSError:
@@ -163,6 +168,10 @@ class Peer:
         return struct.unpack("i", b)[0]
 
     def hang_up(self):
+        """Close the connection and stop listening (connects are refused
+        until listen() again)."""
+        ls, self.lsock = self.lsock, None
+        ls.close()
         with self.lock:
             c = self.conn
             self.conn = None
@@ -184,8 +193,9 @@ class Peer:
 
     def close(self):
         self.stop = True
-        if self.lsock:
-            self.lsock.close()
+        ls, self.lsock = self.lsock, None
+        if ls:
+            ls.close()
 
 
 class Vmm:
@@ -428,9 +438,13 @@ def mode_reconnect(vmm, guest, d):
            "the peer listens: minivmm connects, the link comes up")
     result(echo_round(peer, range(0, 5)), "echoes")
     peer.hang_up()
+    # Listening again only after the guest saw the link go down, so that a
+    # slow guest cannot miss the down-and-up.
     result(v.wait_line("NE: link down"), "the peer hung up: the link is down")
+    peer.listen()
     result(wait_for(lambda: peer.conns == 2) and v.wait_line("NE: link up", 2),
-           "minivmm connected again by itself: the link is up")
+           "the peer listens again: minivmm connected by itself, the link "
+           "is up")
     result(echo_round(peer, range(10, 15)), "echoes after the reconnect")
     peer.send(b"quit")
     st = v.wait_exit()
