@@ -329,13 +329,17 @@ static int rp_recv(struct mig_live *l, int timeout_ms, uint8_t *type,
 	*text = payload;
 	return 0;
 io:
+	;
+	const char *peer = l->info.incoming ? "the source" : "the destination";
+
 	if (rc == -ETIMEDOUT)
-		error_setf(err, "the peer sent nothing for %d s",
+		error_setf(err, "%s sent nothing for %d s", peer,
 			   timeout_ms / 1000);
 	else if (rc == -EPIPE)
-		error_setf(err, "the peer closed the connection");
+		error_setf(err, "%s closed the connection", peer);
 	else if (rc != -ECANCELED)
-		error_setf(err, "return path: %s", strerror(-rc));
+		error_setf(err, "connection to %s lost: %s", peer,
+			   strerror(-rc));
 	return rc;
 }
 
@@ -535,8 +539,15 @@ static int sink_write(void *opaque, const void *p, size_t n)
 
 		if (r < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
-		if (r < 0)
-			return -errno;
+		if (r < 0) {
+			int e = errno;
+
+			free(l->peer_err);
+			l->peer_err = NULL;
+			error_setf(&l->peer_err, "connection to the destination "
+				   "lost: %s", strerror(e));
+			return -e;
+		}
 		b += r;
 		n -= (size_t)r;
 		l->win_bytes += (uint64_t)r;
