@@ -18,6 +18,7 @@
 #include "vmm/vm.h"
 
 #define FILE_PREFIX	"file:"
+#define FD_PREFIX	"fd:"
 
 /* The path of a "file:PATH" URI, NULL for anything else. */
 static const char *file_path(const char *uri)
@@ -29,43 +30,38 @@ static const char *file_path(const char *uri)
 	return uri + n;
 }
 
+/* The NAME of an "fd:NAME" URI (a getfd name, or a number on the command
+ * line), NULL for anything else. */
+static const char *fd_name(const char *uri)
+{
+	size_t n = strlen(FD_PREFIX);
+
+	if (!uri || strncmp(uri, FD_PREFIX, n) || !uri[n])
+		return NULL;
+	return uri + n;
+}
+
 bool migrate_uri_valid(const char *uri)
 {
-	return file_path(uri) != NULL || mig_uri_is_tcp(uri);
+	return file_path(uri) != NULL || fd_name(uri) != NULL ||
+	       mig_uri_is_tcp(uri);
 }
 
 static int bad_uri(const char *uri, char **err)
 {
 	/* QEMU: "unknown migration protocol: URI" */
 	error_setf(err, "unknown migration protocol: %s (minivmm supports "
-		   "file:PATH and tcp:HOST:PORT)", uri ? uri : "");
+		   "file:PATH, fd:NAME and tcp:HOST:PORT)", uri ? uri : "");
 	return -EINVAL;
 }
 
-int migrate_to_uri(struct vm *vm, const char *uri, struct mig_stats *st,
-		   char **err)
+int migrate_to_fd(struct vm *vm, int fd, const char *uri, struct mig_stats *st,
+		  char **err)
 {
-	const char *path = file_path(uri);
 	char *why = NULL;
 	bool was_running;
-	int fd, rc;
+	int rc;
 
-	if (!path) {
-		if (mig_uri_is_tcp(uri)) {
-			error_setf(err, "%s: live migration runs from QMP "
-				   "migrate", uri);
-			return -EINVAL;
-		}
-		return bad_uri(uri, err);
-	}
-	/* Exactly these flags: the main thread's seccomp list allows no
-	 * other creating open (seccomp/seccomp.c). */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		rc = -errno;
-		error_setf(err, "%s: cannot create: %s", uri, strerror(errno));
-		return rc;
-	}
 	was_running = vm_pause(vm);
 	rc = migrate_save(vm, fd, NULL, st, &why);
 	if (was_running)
@@ -82,13 +78,68 @@ int migrate_to_uri(struct vm *vm, const char *uri, struct mig_stats *st,
 	return rc;
 }
 
-int migrate_from_uri(struct vm *vm, const char *uri, char **err)
+int migrate_to_uri(struct vm *vm, const char *uri, struct mig_stats *st,
+		   char **err)
 {
 	const char *path = file_path(uri);
-	struct mig_src src = { .fd = -1 };
+	int fd, rc;
+
+	if (!path) {
+		if (mig_uri_is_tcp(uri)) {
+			error_setf(err, "%s: live migration runs from QMP "
+				   "migrate", uri);
+			return -EINVAL;
+		}
+		if (fd_name(uri)) {
+			error_setf(err, "%s: a descriptor is passed with QMP "
+				   "getfd, then migrate", uri);
+			return -EINVAL;
+		}
+		return bad_uri(uri, err);
+	}
+	/* Exactly these flags: the main thread's seccomp list allows no
+	 * other creating open (seccomp/seccomp.c). */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = -errno;
+		error_setf(err, "%s: cannot create: %s", uri, strerror(errno));
+		return rc;
+	}
+	return migrate_to_fd(vm, fd, uri, st, err);
+}
+
+int migrate_from_fd(struct vm *vm, int fd, const char *uri, char **err)
+{
+	struct mig_src src = { .fd = fd };
 	char *why = NULL;
 	int rc;
 
+	rc = migrate_load(vm, &src, &why);
+	close(src.fd);
+	if (rc) {
+		error_setf(err, "%s: %s", uri, why ? why : strerror(-rc));
+		free(why);
+	}
+	return rc;
+}
+
+int migrate_from_uri(struct vm *vm, const char *uri, char **err)
+{
+	const char *path = file_path(uri), *name = fd_name(uri);
+	int fd, rc;
+
+	if (name) {
+		/* The command line's fd:N: a descriptor minivmm inherited. */
+		char *end;
+		long n = strtol(name, &end, 10);
+
+		if (*end || n < 0 || n > 65535 || fcntl((int)n, F_GETFD) < 0) {
+			error_setf(err, "%s: not an open file descriptor "
+				   "number", uri);
+			return -EBADF;
+		}
+		return migrate_from_fd(vm, (int)n, uri, err);
+	}
 	if (!path) {
 		if (mig_uri_is_tcp(uri)) {
 			error_setf(err, "%s: a live migration is received by "
@@ -97,19 +148,13 @@ int migrate_from_uri(struct vm *vm, const char *uri, char **err)
 		}
 		return bad_uri(uri, err);
 	}
-	src.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (src.fd < 0) {
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		rc = -errno;
 		error_setf(err, "%s: %s", uri, strerror(errno));
 		return rc;
 	}
-	rc = migrate_load(vm, &src, &why);
-	close(src.fd);
-	if (rc) {
-		error_setf(err, "%s: %s", uri, why ? why : strerror(-rc));
-		free(why);
-	}
-	return rc;
+	return migrate_from_fd(vm, fd, uri, err);
 }
 
 #ifdef MINIVMM_HAVE_QMP
@@ -249,6 +294,8 @@ static void file_failed(struct mig_monitor *m, char *err)
  *                  MIGRATION events follow it; the source ends paused.
  *   file:PATH      a snapshot: saved synchronously (the reply comes when
  *                  the file is complete) and the guest keeps running.
+ *   fd:NAME        the same into a descriptor passed with getfd (taken
+ *                  and closed), so a sandboxed minivmm opens nothing.
  */
 static json_t *cmd_migrate(struct qmp_call *call, json_t *args)
 {
@@ -272,7 +319,19 @@ static json_t *cmd_migrate(struct qmp_call *call, json_t *args)
 		return json_object();
 	}
 	m->incoming = false;
-	if (migrate_to_uri(call->vm, uri, &m->stats, &err) < 0) {
+	if (fd_name(uri)) {
+		int fd = qmp_fdstore_take(qmp_server_fdstore(call->srv),
+					  fd_name(uri));
+
+		if (fd < 0)
+			return qmp_fail(call, QMP_ERR_GENERIC, "File descriptor "
+					"named '%s' not found", fd_name(uri));
+		if (migrate_to_fd(call->vm, fd, uri, &m->stats, &err) < 0) {
+			file_failed(m, err);
+			return qmp_fail(call, QMP_ERR_GENERIC, "%s",
+					err ? err : "migration failed");
+		}
+	} else if (migrate_to_uri(call->vm, uri, &m->stats, &err) < 0) {
 		file_failed(m, err);
 		return qmp_fail(call, QMP_ERR_GENERIC, "%s",
 				err ? err : "migration failed");
@@ -320,8 +379,16 @@ static json_t *cmd_migrate_incoming(struct qmp_call *call, json_t *args)
 		free(err);
 		return r;
 	}
+	int fd = -1;
+	if (fd_name(uri)) {		/* a getfd name here, not a number */
+		fd = qmp_fdstore_take(qmp_server_fdstore(call->srv), fd_name(uri));
+		if (fd < 0)
+			return qmp_fail(call, QMP_ERR_GENERIC, "File descriptor "
+					"named '%s' not found", fd_name(uri));
+	}
 	m->deferred = false;
-	if (migrate_from_uri(call->vm, uri, &err) < 0) {
+	if ((fd >= 0 ? migrate_from_fd(call->vm, fd, uri, &err) :
+		       migrate_from_uri(call->vm, uri, &err)) < 0) {
 		file_failed(m, err);
 		vm_request_end(call->vm, VM_END_ERROR, "migrate-incoming %s",
 			       err ? err : "failed");

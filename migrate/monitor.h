@@ -22,8 +22,14 @@ struct vm;
  */
 int migrate_to_uri(struct vm *vm, const char *uri, struct mig_stats *st,
 		   char **err);
-/* Load uri into vm (created, not yet running: migrate_load()). */
+/* Load uri into vm (created, not yet running: migrate_load()).  Also
+ * "fd:N": an inherited descriptor number (the command line's -incoming). */
 int migrate_from_uri(struct vm *vm, const char *uri, char **err);
+/* The same on an open fd, which is closed (fd:NAME URIs, QMP getfd); uri
+ * names it in messages. */
+int migrate_to_fd(struct vm *vm, int fd, const char *uri, struct mig_stats *st,
+		  char **err);
+int migrate_from_fd(struct vm *vm, int fd, const char *uri, char **err);
 /* Is uri a transport minivmm knows (for option checks)? */
 bool migrate_uri_valid(const char *uri);
 

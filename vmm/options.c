@@ -456,7 +456,7 @@ static int opt_start_paused(struct opt_parser *p, const char *arg)
 	return 0;
 }
 
-/* -incoming file:PATH|tcp:HOST:PORT|defer: restore a saved VM, or
+/* -incoming file:PATH|fd:N|tcp:HOST:PORT|defer: restore a saved VM, or
  * receive a live one, instead of booting -kernel (defer: the URI comes
  * later, QMP migrate-incoming). */
 static int opt_incoming(struct opt_parser *p, const char *arg)
@@ -474,10 +474,11 @@ static int opt_incoming(struct opt_parser *p, const char *arg)
 		p->o->incoming = arg;
 		return 0;
 	}
-	if (strcmp(arg, "defer") && (strncmp(arg, "file:", 5) || !arg[5]))
+	if (strcmp(arg, "defer") && (strncmp(arg, "file:", 5) || !arg[5]) &&
+	    (strncmp(arg, "fd:", 3) || !arg[3]))
 		return fail(p, "-incoming: unknown migration protocol: %s "
-			    "(minivmm supports file:PATH, tcp:HOST:PORT and "
-			    "defer)", arg);
+			    "(minivmm supports file:PATH, fd:N, tcp:HOST:PORT "
+			    "and defer)", arg);
 	p->o->incoming = arg;
 	return 0;
 }
@@ -631,7 +632,7 @@ static const struct opt_def opt_table[] = {
 	  "qtest device-test socket (implies -accel qtest)" },
 	{ "S", false, opt_start_paused, NULL,
 	  "do not start the CPUs (QMP 'cont' starts them)" },
-	{ "incoming", true, opt_incoming, "file:PATH|tcp:HOST:PORT|defer",
+	{ "incoming", true, opt_incoming, "file:PATH|fd:N|tcp:HOST:PORT|defer",
 	  "restore the VM saved there (QMP migrate) instead of booting" },
 	{ "dump-vmstate", true, opt_dump_vmstate, "file",
 	  "write the migration schema of the -M machine type as JSON, exit" },
