@@ -74,17 +74,18 @@ int main(int argc, char **argv)
 
 	for (int i = 0; i < LT_WAIT_STEPS / 5 && passes < PASSES; i++) {
 		json_t *ev, *q = lt_query(s);
-		const char *st = lt_str(q, "status");
-		json_int_t n = lt_ram(q, "dirty-sync-count");
-		json_int_t e = lt_int(q, "expected-downtime");
 
 		if (!q)
 			break;
+		char st[32];
+		json_int_t n = lt_ram(q, "dirty-sync-count");
+		json_int_t e = lt_int(q, "expected-downtime");
+
+		snprintf(st, sizeof(st), "%s", lt_str(q, "status"));
 		samples++;
 		if (strcmp(st, "active") && strcmp(st, "setup")) {
 			always_active = false;
-			snprintf(bad, sizeof(bad), "status %s (%s)", st,
-				 lt_str(q, "error-desc"));
+			snprintf(bad, sizeof(bad), "status %s", st);
 		}
 		if (!strcmp(st, "active") && n >= 1) {
 			if (first_syncs < 0)

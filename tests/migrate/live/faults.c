@@ -577,6 +577,9 @@ int main(int argc, char **argv)
 	close(x0->stop[1]);
 	close(x0->lfd);
 	free(x0->fbuf);
+	if (!layout || !pass1 || !devpart || !dev)
+		ksft_exit_fail_msg("the first run's stream is not laid out as "
+				   "README says (see the offsets above)\n");
 
 	/* fixed places */
 	CUT(CUT_FWD, AN_START, 0, EX_FAIL);
