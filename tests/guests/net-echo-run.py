@@ -198,6 +198,9 @@ class Peer:
             ls.close()
 
 
+spawned = []       # every minivmm, killed at the end whatever happened
+
+
 class Vmm:
     def __init__(self, argv, tag):
         diag("%s: %s" % (tag, " ".join(argv)))
@@ -207,6 +210,7 @@ class Vmm:
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
+        spawned.append(self.proc)
         self.t = threading.Thread(target=self._read, daemon=True)
         self.t.start()
 
@@ -466,6 +470,10 @@ def main():
     try:
         fn(os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3]), d)
     finally:
+        for p in spawned:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
         shutil.rmtree(d, ignore_errors=True)
     if n_tests != plan:
         diag("ran %d of %d checks" % (n_tests, plan))

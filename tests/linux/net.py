@@ -77,6 +77,8 @@ def http_server(root):
 class Vmm:
     """A minivmm whose console lines are collected by a thread."""
 
+    spawned = []    # every minivmm, killed at the end whatever happened
+
     def __init__(self, argv, t0, tag):
         tap("# %s: %s" % (tag, " ".join(shlex.quote(x) for x in argv)))
         self.t0, self.tag = t0, tag
@@ -85,6 +87,7 @@ class Vmm:
         self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
+        Vmm.spawned.append(self.proc)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
@@ -312,5 +315,15 @@ def main():
     return 0
 
 
+def run():
+    try:
+        return main()
+    finally:
+        for p in Vmm.spawned:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())
