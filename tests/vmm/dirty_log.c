@@ -8,9 +8,9 @@
  * through the intercept handlers, an SCLP read-SCP-info SCCB, an ISA DMA
  * transfer to memory, the boot loader is covered by its own marks); a
  * sync clears; stop turns the log off and a new start begins clean.
- * Last, a pre-copy in miniature: a vCPU thread keeps storing while this
- * thread syncs and copies the dirty frames; after the final sync the
- * copy must equal guest RAM (a lost mark leaves a stale frame).
+ * Last, a pre-copy in miniature: two vCPU threads keep storing while
+ * this thread syncs and copies the dirty frames; after the final sync
+ * the copy must equal guest RAM (a lost mark leaves a stale frame).
  *
  * Uses the device VM of the migration tests (tests/migrate/dev-harness.h:
  * rng, blk, console on subchannels 0-2) and runs its one CPU by hand.
@@ -435,15 +435,17 @@ static void t_stop_restart(void)
 
 #define LOOP_BASE	0x200000ULL
 #define LOOP_PAGES	64
+#define LOOP_CPUS	2
 
 static atomic_bool loop_stop;
 
 static void *loop_thread(void *arg)
 {
-	(void)arg;
+	struct vcpu *v = arg;
+
 	while (!atomic_load(&loop_stop)) {
-		if (vm->ops->run(cpu) != 0 ||
-		    cpu->run->exit_reason != KVM_EXIT_INTR)
+		if (v->vm->ops->run(v) != 0 ||
+		    v->run->exit_reason != KVM_EXIT_INTR)
 			break;
 	}
 	return NULL;
@@ -456,14 +458,20 @@ static void copy_frames(uint8_t *shadow, const uint64_t *bm)
 			memcpy(shadow + f * 4096, vm->ram + f * 4096, 4096);
 }
 
+/* On a VM of its own with two CPUs, each storing round its own pages. */
 static void t_precopy(void)
 {
+	struct vm *dev_vm = vm;
+	struct vcpu *dev_cpu = cpu;
 	uint8_t *shadow = malloc(DEV_RAM);
-	unsigned int passes = 0, reported = 0;
-	pthread_t th;
+	unsigned int passes = 0, reported = 0, started = 0;
+	unsigned int per_cpu[LOOP_CPUS] = { 0 };	/* frames reported */
+	pthread_t th[LOOP_CPUS];
+	char *err = NULL;
 	bool ok = shadow != NULL;
 
-	/* loop: r3 = 64, r2 = base; do { r1++; STG r1,0(r2); r2 += 4096 }
+	vm = mig_new_vm("s390-ccw-mini-3", DEV_RAM, LOOP_CPUS);
+	/* loop: r3 = 64, r2 = r7; do { r1++; STG r1,0(r2); r2 += 4096 }
 	 * while (--r3); again. */
 	put(CODE, 0xA7390000 | LOOP_PAGES, 4);	/* LGHI 3,64 */
 	put(CODE + 4, 0xB9040027, 4);		/* LGR 2,7 */
@@ -473,57 +481,76 @@ static void t_precopy(void)
 	put(CODE + 18, 0xA72B1000, 4);		/* AGHI 2,4096 */
 	put(CODE + 22, 0xA736FFF9, 4);		/* BRCT 3,CODE+8 */
 	put(CODE + 26, 0xA7F4FFF3, 4);		/* J CODE */
-	set_gpr(1, 0);
-	set_gpr(7, LOOP_BASE);
-	start_at(CODE);
+	for (unsigned int i = 0; i < LOOP_CPUS; i++) {
+		cpu = vm->vcpus[i];
+		set_gpr(1, 0);
+		set_gpr(7, LOOP_BASE + i * LOOP_PAGES * 4096);
+		start_at(CODE);
+	}
+	ok = ok && vm_dirty_log_start(vm, &err) == 0;
+	if (err)
+		ksft_print_msg("start: %s\n", err);
+	free(err);
 
 	uint64_t bm[WORDS];
-	if (ok) {
-		memset(bm, 0, sizeof(bm));
-		ok = sync_into(bm);			/* start clean */
+	if (ok)
 		memcpy(shadow, vm->ram, DEV_RAM);	/* the full pass */
-	}
 	atomic_store(&loop_stop, false);
-	ok = ok && pthread_create(&th, NULL, loop_thread, NULL) == 0;
-	if (!ok) {
-		free(shadow);
-		ksft_test_result_fail("pre-copy: setup\n");
-		return;
-	}
-	/* At least 200 passes, and until the vCPU has gone round its pages
-	 * a few times (it may not get the CPU at once on a loaded host). */
+	for (; ok && started < LOOP_CPUS; started++)
+		ok = pthread_create(&th[started], NULL, loop_thread,
+				    vm->vcpus[started]) == 0;
+	/* At least 200 passes, and until the vCPUs have gone round their
+	 * pages a few times (they may not get a CPU at once on a loaded
+	 * host). */
 	struct timespec t0, t;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (passes = 0;; passes++) {
+	for (passes = 0; ok; passes++) {
 		clock_gettime(CLOCK_MONOTONIC, &t);
-		if ((passes >= 200 && reported >= 4 * LOOP_PAGES) ||
-		    t.tv_sec - t0.tv_sec > 60)
+		bool all_ran = true;
+		for (unsigned int i = 0; i < LOOP_CPUS; i++)
+			all_ran &= per_cpu[i] >= 4 * LOOP_PAGES;
+		if ((passes >= 200 && all_ran) || t.tv_sec - t0.tv_sec > 60)
 			break;
 		memset(bm, 0, sizeof(bm));
 		ok &= sync_into(bm);
 		for (uint64_t w = 0; w < WORDS; w++)
 			reported += (unsigned int)__builtin_popcountll(bm[w]);
+		for (unsigned int i = 0; i < LOOP_CPUS; i++)
+			for (uint64_t f = 0; f < LOOP_PAGES; f++)
+				per_cpu[i] += bit(bm, LOOP_BASE / 4096 +
+						  i * LOOP_PAGES + f);
 		copy_frames(shadow, bm);
 		sched_yield();
 	}
 	atomic_store(&loop_stop, true);
-	vm->ops->kick(cpu);
-	pthread_join(th, NULL);
+	for (unsigned int i = 0; i < started; i++) {
+		vm->ops->kick(vm->vcpus[i]);
+		pthread_join(th[i], NULL);
+	}
 	memset(bm, 0, sizeof(bm));
-	ok &= sync_into(bm);
-	copy_frames(shadow, bm);
+	ok = ok && sync_into(bm);
+	if (ok)
+		copy_frames(shadow, bm);
 
-	uint64_t stale = 0;
-	for (uint64_t f = 0; f < NFRAMES; f++)
+	uint64_t stale = 0, count[LOOP_CPUS];
+	for (uint64_t f = 0; ok && f < NFRAMES; f++)
 		if (memcmp(shadow + f * 4096, vm->ram + f * 4096, 4096))
 			stale++;
-	uint64_t count = be64_ld(vm->ram + LOOP_BASE);
-	ksft_test_result(ok && stale == 0 && count > 0 && reported >= 4 * LOOP_PAGES,
-			 "pre-copy while a vCPU stores: copy equals RAM after the last "
+	for (unsigned int i = 0; i < LOOP_CPUS; i++) {
+		count[i] = be64_ld(vm->ram + LOOP_BASE + i * LOOP_PAGES * 4096);
+		ok = ok && count[i] > 0 && per_cpu[i] >= 4 * LOOP_PAGES;
+	}
+	ksft_test_result(ok && stale == 0,
+			 "pre-copy while 2 vCPUs store: copy equals RAM after the last "
 			 "sync (%llu stale frames; %u passes, %u frames reported, "
-			 "counter %llu)\n", (unsigned long long)stale, passes, reported,
-			 (unsigned long long)count);
+			 "counters %llu %llu)\n", (unsigned long long)stale, passes,
+			 reported, (unsigned long long)count[0],
+			 (unsigned long long)count[1]);
+	vm_dirty_log_stop(vm);
+	vm_destroy(vm);
 	free(shadow);
+	vm = dev_vm;
+	cpu = dev_cpu;
 }
 
 int main(void)
