@@ -47,6 +47,7 @@ import time
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.dont_write_bytecode = True      # no __pycache__ in the source tree
 import boot  # noqa: E402  (fetch(), tap())
 
 tap = boot.tap
