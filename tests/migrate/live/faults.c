@@ -486,8 +486,10 @@ static void one_cut(struct qmp_client *s, struct cut cut, enum expect ex)
 				 "its guest runs on; destination exits 1, never "
 				 "ran (%s)\n", what, r.x.cut_done ? (unsigned long long)
 				 (cut.dir == CUT_RET ? r.x.rsent : r.x.fsent) : 0ull,
-				 lt_str(r.q, "error-desc"),
-				 final ? ", STOP and RESUME" : "", why);
+				 lt_str(r.q, "error-desc"), !final ? "" :
+				 r.stop && r.resume ? ", STOP and RESUME" :
+				 r.stop ? ", STOP without RESUME" : ", no STOP",
+				 why);
 	} else {
 		ok = completed && !lt_running(s) && dst_ok && r.x.cut_done;
 		bool back = ok && cont_runs_on(s);
