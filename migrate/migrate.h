@@ -210,7 +210,11 @@ int migrate_load_hooks(struct vm *vm, const struct mig_src *src,
  *   flush    write what is staged (fd or sink);
  *   hold     while on, output collects in memory and nothing is written
  *            (the stage must be flushed first, else -EBUSY); flush writes
- *            it later, in order.
+ *            it later, in order;
+ *   stable   RAM holds still while ram runs (the VM paused, devices held):
+ *            an fd writer sends data pages straight from guest RAM
+ *            (writev); otherwise each page is copied once into the record
+ *            first, so the bytes hashed are the bytes sent.
  * Each returns 0 or -errno with *err set.
  */
 struct mig_sink {
@@ -232,6 +236,7 @@ int mig_writer_state(struct mig_writer *w, char **err);
 int mig_writer_end(struct mig_writer *w, char **err);
 int mig_writer_flush(struct mig_writer *w, char **err);
 int mig_writer_hold(struct mig_writer *w, bool on);
+void mig_writer_stable(struct mig_writer *w, bool stable);
 const struct mig_stats *mig_writer_stats(const struct mig_writer *w);
 uint64_t mig_writer_frames(const struct mig_writer *w);
 

@@ -48,10 +48,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <xxhash.h>
 
 #include "migrate/migrate.h"
+#include "migrate/untouched.h"
 #include "vmm/endian.h"
 #include "vmm/error.h"
 #include "vmm/vm.h"
@@ -76,6 +78,10 @@ enum page_kind { PAGE_ZERO = 1, PAGE_DATA = 2, PAGE_DUP = 3 };
 
 #define PAGE		4096u
 #define RAM_BATCH	256u			/* pages per RAM record */
+#define RAM_DATA_BATCH	32u	/* data pages per record the writer makes:
+				 * 128 KiB, hashed twice and written while
+				 * it is still in the L2 cache */
+#define DIRECT_MIN	(64u << 10)	/* records this long skip the stage */
 #define SKEY_BATCH	65536u
 #define MAX_HEADER	(1u << 20)
 #define MAX_DEVICE	(4u << 20)
@@ -147,10 +153,9 @@ static void out_flush(struct mig_out *o)
 	o->staged = 0;
 }
 
-static void out_put(struct mig_out *o, const void *p, size_t n)
+/* Bytes whose hash and offset the caller accounted for. */
+static void out_bytes(struct mig_out *o, const void *p, size_t n)
 {
-	XXH3_64bits_update(o->whole, p, n);
-	o->off += n;
 	if (o->holding || (o->fd < 0 && !o->sink)) {
 		struct vms_buf *b = o->holding ? &o->hold : o->mem;
 
@@ -170,6 +175,55 @@ static void out_put(struct mig_out *o, const void *p, size_t n)
 		n -= k;
 		if (o->staged == STAGE_SIZE)
 			out_flush(o);
+	}
+}
+
+static void out_put(struct mig_out *o, const void *p, size_t n)
+{
+	XXH3_64bits_update(o->whole, p, n);
+	o->off += n;
+	out_bytes(o, p, n);
+}
+
+/*
+ * Pieces of one record (hashed and counted by the caller): small ones
+ * through the stage, a large one straight to the fd (writev, iovecs that
+ * may point into guest RAM: no user-space copy) or the sink, after what
+ * is staged.
+ */
+static void out_pieces(struct mig_out *o, struct iovec *iov, unsigned int n,
+		       size_t total)
+{
+	if (o->holding || (o->fd < 0 && !o->sink) || total < DIRECT_MIN) {
+		for (unsigned int i = 0; i < n; i++)
+			out_bytes(o, iov[i].iov_base, iov[i].iov_len);
+		return;
+	}
+	out_flush(o);
+	if (o->sink) {
+		for (unsigned int i = 0; i < n; i++)
+			out_write(o, iov[i].iov_base, iov[i].iov_len);
+		return;
+	}
+	for (unsigned int i = 0; i < n && !o->error;) {
+		ssize_t r = writev(o->fd, iov + i, (int)(n - i));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			o->error = r < 0 ? -errno : -EIO;
+			break;
+		}
+		for (size_t k = (size_t)r; k && i < n;) {
+			if (k >= iov[i].iov_len) {
+				k -= iov[i].iov_len;
+				i++;
+			} else {
+				iov[i].iov_base = (uint8_t *)iov[i].iov_base + k;
+				iov[i].iov_len -= k;
+				k = 0;
+			}
+		}
 	}
 }
 
@@ -215,11 +269,23 @@ static bool page_is_zero(const uint8_t *p)
 	return true;
 }
 
-/* Duplicate pages: open addressing on the page hash -> first frame. */
+/*
+ * Duplicate pages (file saves): open addressing from a cheap key, the
+ * XXH3 of 8 x 32 bytes spread over the page, to the latest frame with that
+ * key.  A key hit is confirmed with memcmp; a page whose key matches but
+ * whose bytes do not takes the slot over.  So each page costs one small
+ * hash and at most one compare (a full-page hash of every page cost as
+ * much as writing it), at the price of missing a duplicate whose key
+ * twin came between.
+ */
 struct dup_table {
-	uint64_t *hash, *frame;		/* frame + 1; 0: empty slot */
+	uint64_t *key, *frame;		/* frame + 1; 0: empty slot */
 	uint64_t mask;
 };
+
+#define DUP_SAMPLES	8
+#define DUP_SAMPLE	32u
+#define DUP_STRIDE	544u		/* 7 * 544 + 32 <= 4096 */
 
 static int dup_init(struct dup_table *t, uint64_t npages)
 {
@@ -227,15 +293,15 @@ static int dup_init(struct dup_table *t, uint64_t npages)
 
 	while (n < 2 * npages)
 		n *= 2;
-	t->hash = calloc(n, sizeof(uint64_t));
+	t->key = calloc(n, sizeof(uint64_t));
 	t->frame = calloc(n, sizeof(uint64_t));
 	t->mask = n - 1;
-	return t->hash && t->frame ? 0 : -ENOMEM;
+	return t->key && t->frame ? 0 : -ENOMEM;
 }
 
 static void dup_free(struct dup_table *t)
 {
-	free(t->hash);
+	free(t->key);
 	free(t->frame);
 	memset(t, 0, sizeof(*t));
 }
@@ -245,17 +311,24 @@ static uint64_t dup_find(struct dup_table *t, const uint8_t *ram,
 			 uint64_t frame)
 {
 	const uint8_t *p = ram + frame * PAGE;
-	uint64_t h = XXH3_64bits(p, PAGE);
+	uint8_t sample[DUP_SAMPLES * DUP_SAMPLE];
 
-	for (uint64_t i = h & t->mask;; i = (i + 1) & t->mask) {
+	for (unsigned int i = 0; i < DUP_SAMPLES; i++)
+		memcpy(sample + i * DUP_SAMPLE, p + i * DUP_STRIDE, DUP_SAMPLE);
+	uint64_t k = XXH3_64bits(sample, sizeof(sample));
+
+	for (uint64_t i = k & t->mask;; i = (i + 1) & t->mask) {
 		if (!t->frame[i]) {
-			t->hash[i] = h;
+			t->key[i] = k;
 			t->frame[i] = frame + 1;
 			return UINT64_MAX;
 		}
-		if (t->hash[i] == h &&
-		    !memcmp(ram + (t->frame[i] - 1) * PAGE, p, PAGE))
-			return t->frame[i] - 1;
+		if (t->key[i] == k) {
+			if (!memcmp(ram + (t->frame[i] - 1) * PAGE, p, PAGE))
+				return t->frame[i] - 1;
+			t->frame[i] = frame + 1;
+			return UINT64_MAX;
+		}
 	}
 }
 
@@ -266,12 +339,25 @@ struct mig_writer {
 	struct mig_out o;
 	struct mig_sections ss;
 	struct schema sch;
-	struct vms_buf hdr, meta, payload;
+	struct vms_buf hdr, payload;
 	struct dup_table dt;
 	struct mig_stats st;
 	uint64_t npages;
 	bool quiesced;
+	bool stable;			/* RAM holds still: send from it */
+	/* RAM records: the record (or, sending from RAM, its small bytes),
+	 * its hash state, and which frames have no page (pass over all) */
+	uint8_t *rec;
+	XXH3_state_t *rh;
+	struct mig_untouched *ut;
+	uint64_t ut_first, ut_bits[MIG_UNTOUCHED_MAX / 64];
+	unsigned int ut_n;
 };
+
+/* A RAM record the writer makes: head, first, count, per page a kind and
+ * a DUP reference or the data, check. */
+#define REC_CAP		(REC_HEAD + 12 + RAM_BATCH * 9 + \
+			 RAM_DATA_BATCH * PAGE + REC_CHECK)
 
 int mig_writer_open(struct mig_writer **out, struct vm *vm, int fd,
 		    struct vms_buf *mem, const struct mig_sink *sink,
@@ -304,7 +390,10 @@ int mig_writer_open(struct mig_writer **out, struct vm *vm, int fd,
 	w->sch.ncpus = vm->ncpus;
 	w->o.whole = XXH3_createState();
 	w->o.stage = fd >= 0 || sink ? malloc(STAGE_SIZE) : NULL;
-	if (!w->o.whole || ((fd >= 0 || sink) && !w->o.stage) ||
+	w->rec = malloc(REC_CAP);
+	w->rh = XXH3_createState();
+	if (!w->o.whole || ((fd >= 0 || sink) && !w->o.stage) || !w->rec ||
+	    !w->rh ||
 	    schema_encode(&w->hdr, &w->sch)) {
 		error_setf(err, "out of memory");
 		mig_writer_free(w);
@@ -330,8 +419,11 @@ void mig_writer_free(struct mig_writer *w)
 	if (w->o.whole)
 		XXH3_freeState(w->o.whole);
 	vms_buf_free(&w->hdr);
-	vms_buf_free(&w->meta);
 	vms_buf_free(&w->payload);
+	free(w->rec);
+	if (w->rh)
+		XXH3_freeState(w->rh);
+	mig_untouched_close(w->ut);
 	dup_free(&w->dt);
 	schema_free(&w->sch);
 	mig_sections_free(&w->ss);
@@ -390,39 +482,107 @@ static bool frame_set(const uint64_t *bitmap, uint64_t f)
 	return !bitmap || (bitmap[f / 64] >> (f % 64)) & 1;
 }
 
-/* One RAM record: frames [first, first + n), all to be sent. */
-static int ram_record(struct mig_writer *w, uint64_t first, uint32_t n,
-		      bool dup)
+void mig_writer_stable(struct mig_writer *w, bool stable)
 {
-	struct vms_buf *meta = &w->meta;
+	w->stable = stable;
+}
 
-	meta->len = 0;
-	vms_buf_u64(meta, first);
-	vms_buf_u32(meta, n);
-	for (uint32_t i = 0; i < n; i++) {
-		uint64_t f = first + i;
+/* Frame f has no page (reads as zero): asked of the kernel for 256 frames
+ * at a time.  False when unknown. */
+static bool untouched(struct mig_writer *w, uint64_t f)
+{
+	if (!w->ut)
+		return false;
+	if (f < w->ut_first || f >= w->ut_first + w->ut_n) {
+		uint64_t left = w->npages - f;
+
+		w->ut_first = f;
+		w->ut_n = left < MIG_UNTOUCHED_MAX ? (unsigned int)left :
+			  MIG_UNTOUCHED_MAX;
+		if (mig_untouched_get(w->ut, f, w->ut_n, w->ut_bits))
+			w->ut_n = 0;	/* bits clear: read the pages */
+		if (!w->ut_n)
+			return false;
+	}
+	f -= w->ut_first;
+	return (w->ut_bits[f / 64] >> (f % 64)) & 1;
+}
+
+/*
+ * One RAM record from frames [first, first + max), all to be sent; it
+ * ends early after RAM_DATA_BATCH data pages.  Returns the frames it
+ * took.  Sending from RAM (stable RAM and an fd): the small bytes are
+ * collected in w->rec and the data pages go out as iovecs into guest
+ * RAM; else the whole record is built in w->rec (one copy of each data
+ * page, which is what is hashed and sent even if the guest writes the
+ * page meanwhile).  Both hashes run piece by piece while it is cached.
+ */
+static uint32_t ram_record(struct mig_writer *w, uint64_t first,
+			   uint32_t max, bool dup, bool scan)
+{
+	struct mig_out *o = &w->o;
+	bool from_ram = w->stable && o->fd >= 0 && !o->sink && !o->holding;
+	struct iovec iov[2 * RAM_DATA_BATCH + 2];
+	unsigned int niov = 1, data = 0;
+	uint8_t *b = w->rec;
+	size_t len = REC_HEAD + 12;	/* bytes in b */
+	size_t total;
+	uint32_t n;
+
+	iov[0] = (struct iovec){ b, 0 };
+	for (n = 0; n < max && data < RAM_DATA_BATCH; n++) {
+		uint64_t f = first + n, ref;
 		const uint8_t *p = w->vm->ram + f * PAGE;
-		uint64_t ref;
 
-		if (page_is_zero(p)) {
-			vms_buf_u8(meta, PAGE_ZERO);
+		if ((scan && untouched(w, f)) || page_is_zero(p)) {
+			b[len++] = PAGE_ZERO;
 			w->st.zero_pages++;
 		} else if (dup && (ref = dup_find(&w->dt, w->vm->ram, f)) !=
 			   UINT64_MAX) {
-			vms_buf_u8(meta, PAGE_DUP);
-			vms_buf_u64(meta, ref);
+			b[len++] = PAGE_DUP;
+			be64_st(b + len, ref);
+			len += 8;
 			w->st.dup_pages++;
 		} else {
-			vms_buf_u8(meta, PAGE_DATA);
-			vms_buf_put(meta, p, PAGE);
+			b[len++] = PAGE_DATA;
+			data++;
 			w->st.data_pages++;
+			if (from_ram) {
+				/* close the small run, the page, a new run */
+				iov[niov - 1].iov_len = len -
+					(size_t)((uint8_t *)iov[niov - 1].iov_base - b);
+				iov[niov++] = (struct iovec){ (void *)p, PAGE };
+				iov[niov++] = (struct iovec){ b + len, 0 };
+			} else {
+				memcpy(b + len, p, PAGE);
+				len += PAGE;
+			}
 		}
 	}
-	if (meta->oom)
-		return -ENOMEM;
-	out_record(&w->o, REC_RAM, 1, meta->data, meta->len, NULL, 0);
+	/* payload length: everything after the head, pages included */
+	total = len - REC_HEAD + (size_t)(from_ram ? data * PAGE : 0);
+	b[0] = REC_RAM;
+	b[1] = 0;
+	be16_st(b + 2, 0);
+	be32_st(b + 4, 1);
+	be32_st(b + 8, (uint32_t)total);
+	be64_st(b + REC_HEAD, first);
+	be32_st(b + REC_HEAD + 8, n);
+	iov[niov - 1].iov_len = len - (size_t)((uint8_t *)iov[niov - 1].iov_base - b);
+	XXH3_64bits_reset(w->rh);
+	for (unsigned int i = 0; i < niov; i++) {
+		XXH3_64bits_update(w->rh, iov[i].iov_base, iov[i].iov_len);
+		XXH3_64bits_update(o->whole, iov[i].iov_base, iov[i].iov_len);
+	}
+	be64_st(b + len, XXH3_64bits_digest(w->rh));
+	XXH3_64bits_update(o->whole, b + len, REC_CHECK);
+	iov[niov - 1].iov_len += REC_CHECK;
+	len += REC_CHECK;
+	total += REC_HEAD + REC_CHECK;
+	o->off += total;
+	out_pieces(o, iov, niov, total);
 	w->st.pages += n;
-	return 0;
+	return n;
 }
 
 int mig_writer_ram(struct mig_writer *w, const uint64_t *bitmap, bool dup,
@@ -430,9 +590,14 @@ int mig_writer_ram(struct mig_writer *w, const uint64_t *bitmap, bool dup,
 {
 	int rc = 0;
 
-	if (dup && !w->dt.hash && (rc = dup_init(&w->dt, w->npages)) != 0)
+	if (dup && !w->dt.key && (rc = dup_init(&w->dt, w->npages)) != 0)
 		return writer_rc(w, rc, err);
-	for (uint64_t f = 0; f < w->npages && !rc && !w->o.error;) {
+	/* A pass over every frame asks the kernel which have no page; the
+	 * frames of a dirty bitmap were written. */
+	if (!bitmap && !w->ut)
+		w->ut = mig_untouched_open(w->vm->ram, w->vm->ram_size, NULL);
+	w->ut_n = 0;
+	for (uint64_t f = 0; f < w->npages && !w->o.error;) {
 		uint32_t n = 0;
 
 		if (!frame_set(bitmap, f)) {
@@ -445,8 +610,7 @@ int mig_writer_ram(struct mig_writer *w, const uint64_t *bitmap, bool dup,
 		}
 		while (f + n < w->npages && n < RAM_BATCH && frame_set(bitmap, f + n))
 			n++;
-		rc = ram_record(w, f, n, dup);
-		f += n;
+		f += ram_record(w, f, n, dup, !bitmap);
 	}
 	return writer_rc(w, rc, err);
 }
@@ -561,6 +725,7 @@ int migrate_save(struct vm *vm, int fd, struct vms_buf *mem,
 	/* Device threads hold still from the first RAM page to the last
 	 * section, so RAM and device state describe the same moment. */
 	mig_writer_quiesce(w, true);
+	mig_writer_stable(w, true);	/* paused and held: send from RAM */
 	rc = mig_writer_header(w, err);
 	if (!rc)
 		rc = mig_writer_ram(w, NULL, true, err);
@@ -802,6 +967,8 @@ struct load {
 	void **shadow;			/* per local section, NULL until read */
 	uint64_t *got;			/* bitmap of received pages */
 	uint8_t *skeys;
+	struct mig_untouched *ut;	/* which frames have no page yet */
+	bool ut_tried;
 	uint64_t npages, pages_sent;
 	uint32_t sections_read;
 };
@@ -881,8 +1048,9 @@ static int load_ram(struct load *L, const struct record *r, char **err)
 {
 	struct vms_in vi = { .data = r->payload, .len = r->len,
 			     .base = r->off + REC_HEAD };
-	uint64_t first;
+	uint64_t first, ut[MIG_UNTOUCHED_MAX / 64], ut_base = 0;
 	uint32_t n;
+	bool ut_known = false;
 
 #define RAM_ERR(...) do { \
 	char *m_ = NULL; \
@@ -908,9 +1076,24 @@ static int load_ram(struct load *L, const struct record *r, char **err)
 			RAM_ERR("truncated at page %llu", (unsigned long long)f);
 		switch (kind) {
 		case PAGE_ZERO:
-			/* Reading an untouched page maps the shared zero page;
-			 * writing it would allocate: a fresh destination stays
-			 * small and a 1 GiB pass of zero pages stays fast. */
+			/* A frame with no page is zero already (asked of the
+			 * kernel once per record: reading the page would cost
+			 * a fault).  Else reading maps the shared zero page
+			 * and writing would allocate: write only a nonzero
+			 * page, so a fresh destination stays small. */
+			if (!L->ut_tried) {
+				L->ut_tried = true;
+				L->ut = mig_untouched_open(L->vm->ram,
+							   L->vm->ram_size, NULL);
+			}
+			if (!ut_known && L->ut) {
+				ut_known = true;
+				ut_base = f;	/* on error the bits are clear */
+				mig_untouched_get(L->ut, f, n - i, ut);
+			}
+			if (ut_known && (ut[(f - ut_base) / 64] >>
+					 ((f - ut_base) % 64)) & 1)
+				break;
 			if (!page_is_zero(dst))
 				memset(dst, 0, PAGE);
 			break;
@@ -1180,6 +1363,7 @@ out:
 	free(L.map);
 	free(L.got);
 	free(L.skeys);
+	mig_untouched_close(L.ut);
 	if (L.in.whole)
 		XXH3_freeState(L.in.whole);
 	schema_free(&L.src);

@@ -182,6 +182,8 @@ static const struct sb_rule main_rules[] = {
 	  "its writes are the main list's write)" },
 	ANY("mremap", "QMP migrate file: grows its record buffer with "
 	    "realloc() (a RAM record is up to 1 MiB: a Linux guest's save)"),
+	ANY("writev", "QMP migrate file: RAM records go out with data pages "
+	    "straight from guest RAM (migrate/stream.c)"),
 	ANY("fstat", "floppy: the new image's size gives its geometry"),
 	ANY("newfstatat", "floppy: fstat() as glibc issues it"),
 };
@@ -390,6 +392,8 @@ static const struct sb_rule migration_rules[] = {
 	ANY(POLL, "every wait: the socket and the cancel eventfd, bounded"),
 	IOCTL(B_KVM, KVM_GET_DIRTY_LOG, "dirty pages of guest storage (pre-copy)"),
 	ANY("mremap", "realloc() of the record buffers (a RAM record is 1 MiB)"),
+	ANY("pread64", "/proc/self/pagemap: which frames have no page yet "
+	    "(sent as ZERO without a fault; migrate/untouched.c)"),
 	{ "openat", B_ALL, { ARG_CLEAR(2, O_CREAT | O_TRUNC | O_WRONLY | O_RDWR,
 				       "read-only") },
 	  "glibc: the first free() that shrinks this thread's malloc arena "
