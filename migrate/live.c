@@ -1246,7 +1246,7 @@ bool mig_live_used(struct mig_live *l)
 
 /* Start a job (loop thread); the thread takes it. */
 static int start_job(struct mig_live *l, enum job j, const char *uri,
-		     bool incoming, char **err)
+		     bool incoming, bool setup_event, char **err)
 {
 	pthread_mutex_lock(&l->lock);
 	if (busy_locked(l)) {
@@ -1267,9 +1267,17 @@ static int start_job(struct mig_live *l, enum job j, const char *uri,
 	if (read(l->cancel_fd, &v, sizeof(v)) < 0) {
 		/* nothing was pending */
 	}
+	/* The SETUP event is queued before the thread can queue ACTIVE */
+	if (setup_event && l->nev < MAX_EVENTS) {
+		l->ev[l->nev].kind = 0;
+		l->ev[l->nev].val = MIG_ST_SETUP;
+		l->nev++;
+	}
 	l->job = j;
 	pthread_cond_broadcast(&l->cond);
 	pthread_mutex_unlock(&l->lock);
+	if (setup_event)
+		mainloop_post(l->vm->loop, events_cb, l);
 	return 0;
 }
 
@@ -1280,10 +1288,7 @@ int mig_live_migrate(struct mig_live *l, const char *uri, char **err)
 
 	if (rc)
 		return rc;
-	rc = start_job(l, JOB_OUT, uri, false, err);
-	if (!rc)
-		post_event(l, 0, MIG_ST_SETUP);
-	return rc;
+	return start_job(l, JOB_OUT, uri, false, true, err);
 }
 
 int mig_live_incoming(struct mig_live *l, const char *uri, bool now,
@@ -1312,7 +1317,7 @@ int mig_live_incoming(struct mig_live *l, const char *uri, bool now,
 	l->listen_answered = false;
 	l->listen_fd = fd;
 	pthread_mutex_unlock(&l->lock);
-	rc = start_job(l, JOB_IN, uri, true, err);
+	rc = start_job(l, JOB_IN, uri, true, now, err);
 	if (rc)
 		return rc;
 	pthread_mutex_lock(&l->lock);
@@ -1337,8 +1342,6 @@ int mig_live_incoming(struct mig_live *l, const char *uri, bool now,
 		}
 	}
 	pthread_mutex_unlock(&l->lock);
-	if (!rc && now)
-		post_event(l, 0, MIG_ST_SETUP);
 	return rc;
 }
 
