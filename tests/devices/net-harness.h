@@ -187,7 +187,8 @@ static inline int h_ctrl(uint8_t cls, uint8_t cmd, const void *data, uint32_t le
 
 	G(b)[0] = cls;
 	G(b)[1] = cmd;
-	memcpy(G(b + 2), data, len);
+	if (len)	/* data may be NULL for a command without one */
+		memcpy(G(b + 2), data, len);
 	G(b + 0x1000)[0] = 0xee;
 	struct hbuf c[2] = { { b, 2 + len, false }, { b + 0x1000, 1, true } };
 	uint16_t want = (uint16_t)(seen_used[2] + 1);
