@@ -51,6 +51,9 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #include <xxhash.h>
+#ifdef MINIVMM_XXH_DISPATCH
+#include <xxh_x86dispatch.h>	/* XXH3_* -> the CPU's best variant */
+#endif
 
 #include "migrate/migrate.h"
 #include "migrate/untouched.h"
@@ -271,21 +274,23 @@ static bool page_is_zero(const uint8_t *p)
 
 /*
  * Duplicate pages (file saves): open addressing from a cheap key, the
- * XXH3 of 8 x 32 bytes spread over the page, to the latest frame with that
- * key.  A key hit is confirmed with memcmp; a page whose key matches but
- * whose bytes do not takes the slot over.  So each page costs one small
- * hash and at most one compare (a full-page hash of every page cost as
- * much as writing it), at the price of missing a duplicate whose key
- * twin came between.
+ * XXH3 of the page's first 64 bytes (the line the zero check just read),
+ * to the latest frame with that key.  A key hit is confirmed with memcmp;
+ * a page whose key matches but whose bytes do not takes the slot over.
+ * So each page costs one small hash, one table line and at most one
+ * compare (a full-page hash of every page cost as much as writing it),
+ * at the price of missing a duplicate whose key twin came between.
  */
+struct dup_slot {
+	uint64_t key, frame;		/* frame + 1; 0: empty slot */
+};
+
 struct dup_table {
-	uint64_t *key, *frame;		/* frame + 1; 0: empty slot */
+	struct dup_slot *s;
 	uint64_t mask;
 };
 
-#define DUP_SAMPLES	8
-#define DUP_SAMPLE	32u
-#define DUP_STRIDE	544u		/* 7 * 544 + 32 <= 4096 */
+#define DUP_KEY_BYTES	64u
 
 static int dup_init(struct dup_table *t, uint64_t npages)
 {
@@ -293,16 +298,14 @@ static int dup_init(struct dup_table *t, uint64_t npages)
 
 	while (n < 2 * npages)
 		n *= 2;
-	t->key = calloc(n, sizeof(uint64_t));
-	t->frame = calloc(n, sizeof(uint64_t));
+	t->s = calloc(n, sizeof(*t->s));
 	t->mask = n - 1;
-	return t->key && t->frame ? 0 : -ENOMEM;
+	return t->s ? 0 : -ENOMEM;
 }
 
 static void dup_free(struct dup_table *t)
 {
-	free(t->key);
-	free(t->frame);
+	free(t->s);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -311,22 +314,20 @@ static uint64_t dup_find(struct dup_table *t, const uint8_t *ram,
 			 uint64_t frame)
 {
 	const uint8_t *p = ram + frame * PAGE;
-	uint8_t sample[DUP_SAMPLES * DUP_SAMPLE];
-
-	for (unsigned int i = 0; i < DUP_SAMPLES; i++)
-		memcpy(sample + i * DUP_SAMPLE, p + i * DUP_STRIDE, DUP_SAMPLE);
-	uint64_t k = XXH3_64bits(sample, sizeof(sample));
+	uint64_t k = XXH3_64bits(p, DUP_KEY_BYTES);
 
 	for (uint64_t i = k & t->mask;; i = (i + 1) & t->mask) {
-		if (!t->frame[i]) {
-			t->key[i] = k;
-			t->frame[i] = frame + 1;
+		struct dup_slot *e = &t->s[i];
+
+		if (!e->frame) {
+			e->key = k;
+			e->frame = frame + 1;
 			return UINT64_MAX;
 		}
-		if (t->key[i] == k) {
-			if (!memcmp(ram + (t->frame[i] - 1) * PAGE, p, PAGE))
-				return t->frame[i] - 1;
-			t->frame[i] = frame + 1;
+		if (e->key == k) {
+			if (!memcmp(ram + (e->frame - 1) * PAGE, p, PAGE))
+				return e->frame - 1;
+			e->frame = frame + 1;
 			return UINT64_MAX;
 		}
 	}
@@ -590,7 +591,7 @@ int mig_writer_ram(struct mig_writer *w, const uint64_t *bitmap, bool dup,
 {
 	int rc = 0;
 
-	if (dup && !w->dt.key && (rc = dup_init(&w->dt, w->npages)) != 0)
+	if (dup && !w->dt.s && (rc = dup_init(&w->dt, w->npages)) != 0)
 		return writer_rc(w, rc, err);
 	/* A pass over every frame asks the kernel which have no page; the
 	 * frames of a dirty bitmap were written. */

@@ -152,10 +152,12 @@ static void one_case(const char *name, struct vm *vm, unsigned int runs,
 		ts[i] = time_save(vm, dir, &bytes, &cs[i]);
 		tw[i] = time_write(vm->ram, vm->ram_size, bytes, dir, &cw[i]);
 		tr[i] = cr[i] = 0;
-		if (!strcmp(name, "idle"))
-			tr[i] = time_write(vm->ram, vm->ram_size, vm->ram_size,
-					   dir, &cr[i]);
 	}
+	/* after the saves: reading all of RAM maps every frame, which a
+	 * save of a guest that never wrote them does not find */
+	for (unsigned int i = 0; i < runs && !strcmp(name, "idle"); i++)
+		tr[i] = time_write(vm->ram, vm->ram_size, vm->ram_size, dir,
+				   &cr[i]);
 	double s = median(ts, runs), w = median(tw, runs), r = median(tr, runs);
 	double sc = median(cs, runs), wc = median(cw, runs);
 
