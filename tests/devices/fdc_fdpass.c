@@ -15,28 +15,14 @@
 
 #include "fdc-harness.h"
 
-/* Send one command with fd attached (fd < 0: none); the whole reply. */
-static json_t *exec_fd(struct qmp_client *c, const char *cmd, int fd)
+/* A command with fd attached (-1: none), which is closed here. */
+static json_t *pass_fd(struct qmp_client *c, const char *cmd, json_t *args, int fd)
 {
-	union {
-		char b[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { (void *)cmd, strlen(cmd) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	json_t *r = qmp_execute_fd(c, cmd, args, fd);
 
-	if (fd >= 0) {
-		mh.msg_control = ctl.b;
-		mh.msg_controllen = sizeof(ctl.b);
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	if (sendmsg(c->lc.fd, &mh, MSG_NOSIGNAL) != (ssize_t)strlen(cmd))
-		return NULL;
-	return qmp_recv_reply(c);
+	if (fd >= 0)
+		close(fd);
+	return r;
 }
 
 static bool ok_reply(json_t *r)
@@ -68,6 +54,16 @@ static int open_img(const char *path, int flags)
 	return fd;
 }
 
+static json_t *getfd(struct qmp_client *c, const char *name, int fd)
+{
+	return pass_fd(c, "getfd", json_pack("{s:s}", "fdname", name), fd);
+}
+
+static json_t *closefd(struct qmp_client *c, const char *name)
+{
+	return qmp_execute(c, "closefd", json_pack("{s:s}", "fdname", name));
+}
+
 static void in_process(const char *small)
 {
 	uint8_t r[7], buf[9 * 512];
@@ -75,30 +71,25 @@ static void in_process(const char *small)
 	h_setup(NULL, true);
 	h_reset();
 
-	ksft_test_result(!strcmp(err_desc(exec_fd(H.c, "{\"execute\":\"getfd\","
-			"\"arguments\":{\"fdname\":\"img\"}}", -1)),
-			"No file descriptor supplied via SCM_RIGHTS") &&
-			 !strcmp(err_desc(exec_fd(H.c, "{\"execute\":\"getfd\","
-			"\"arguments\":{\"fdname\":\"0img\"}}", open_img(small, O_RDONLY))),
-			"Parameter 'fdname' expects a name not starting with a digit"),
+	ksft_test_result(!strcmp(err_desc(getfd(H.c, "img", -1)),
+				 "No file descriptor supplied via SCM_RIGHTS") &&
+			 !strcmp(err_desc(getfd(H.c, "0img", open_img(small, O_RDONLY))),
+				 "Parameter 'fdname' expects a name not starting "
+				 "with a digit"),
 			 "getfd: no descriptor, or a name starting with a digit: errors\n");
 
-	ksft_test_result(ok_reply(exec_fd(H.c, "{\"execute\":\"getfd\","
-			"\"arguments\":{\"fdname\":\"img\"}}", open_img(small, O_RDONLY))) &&
-			 ok_reply(exec_fd(H.c, "{\"execute\":\"getfd\","
-			"\"arguments\":{\"fdname\":\"img\"}}", open_img(small, O_RDONLY))) &&
-			 ok_reply(exec_fd(H.c, "{\"execute\":\"closefd\","
-			"\"arguments\":{\"fdname\":\"img\"}}", -1)) &&
-			 !strcmp(err_desc(exec_fd(H.c, "{\"execute\":\"closefd\","
-			"\"arguments\":{\"fdname\":\"img\"}}", -1)),
-			"File descriptor named 'img' not found"),
+	ksft_test_result(ok_reply(getfd(H.c, "img", open_img(small, O_RDONLY))) &&
+			 ok_reply(getfd(H.c, "img", open_img(small, O_RDONLY))) &&
+			 ok_reply(closefd(H.c, "img")) &&
+			 !strcmp(err_desc(closefd(H.c, "img")),
+				 "File descriptor named 'img' not found"),
 			 "getfd twice replaces; closefd; closefd again: not found\n");
 
 	/* Set 0 gets a read-only member; set 5 (named) a read-write one. */
-	json_t *a = exec_fd(H.c, "{\"execute\":\"add-fd\",\"arguments\":"
-			    "{\"opaque\":\"ro copy\"}}", open_img(small, O_RDONLY));
-	json_t *b = exec_fd(H.c, "{\"execute\":\"add-fd\",\"arguments\":"
-			    "{\"fdset-id\":5}}", open_img(small, O_RDWR));
+	json_t *a = pass_fd(H.c, "add-fd", json_pack("{s:s}", "opaque", "ro copy"),
+			    open_img(small, O_RDONLY));
+	json_t *b = pass_fd(H.c, "add-fd", json_pack("{s:i}", "fdset-id", 5),
+			    open_img(small, O_RDWR));
 	json_int_t set_a = json_integer_value(json_object_get(json_object_get(a, "return"),
 							      "fdset-id"));
 	json_int_t fd_b = json_integer_value(json_object_get(json_object_get(b, "return"),
@@ -109,7 +100,7 @@ static void in_process(const char *small)
 		json_object_get(json_array_get(list, 0), "fds"), 0), "opaque"));
 	bool listed = json_array_size(list) == 2 && opq && !strcmp(opq, "ro copy");
 	ksft_test_result(qmp_reply_ok(a) && qmp_reply_ok(b) && set_a == 0 && fd_b > 2 &&
-			 listed && !strcmp(err_desc(exec_fd(H.c, "{\"execute\":\"add-fd\"}", -1)),
+			 listed && !strcmp(err_desc(qmp_execute(H.c, "add-fd", NULL)),
 					   "No file descriptor supplied via SCM_RIGHTS"),
 			 "add-fd: set 0 (lowest free), set 5 as asked; query-fdsets lists both\n");
 	json_decref(a);
@@ -138,13 +129,13 @@ static void in_process(const char *small)
 			 buf[sizeof(buf) - 1] == h_pattern((3 * 2 + 1) * 9 + 8, 511),
 			 "the passed 720K medium reads (9 sectors per track)\n");
 
-	char rm[128], gone[128];
-	snprintf(rm, sizeof(rm), "{\"execute\":\"remove-fd\",\"arguments\":"
-		 "{\"fdset-id\":5,\"fd\":%lld}}", (long long)fd_b);
+	char gone[128];
 	snprintf(gone, sizeof(gone), "File descriptor named 'fdset-id:5, fd:%lld' "
 		 "not found", (long long)fd_b);
-	ksft_test_result(ok_reply(exec_fd(H.c, rm, -1)) &&
-			 !strcmp(err_desc(exec_fd(H.c, rm, -1)), gone) &&
+	ksft_test_result(ok_reply(qmp_execute(H.c, "remove-fd", json_pack("{s:i,s:I}",
+				 "fdset-id", 5, "fd", fd_b))) &&
+			 !strcmp(err_desc(qmp_execute(H.c, "remove-fd", json_pack(
+				 "{s:i,s:I}", "fdset-id", 5, "fd", fd_b))), gone) &&
 			 strstr(err_desc(qmp_execute(H.c, "blockdev-change-medium",
 				json_pack("{s:s,s:s}", "device", "floppy0", "filename",
 					  "/dev/fdset/5"))), "no fd set 5"),
@@ -165,15 +156,13 @@ static void in_process_sandbox(const char *big, const char *small)
 	struct qmp_client *c = qmp_client_new(p.qmp_fd, NULL, NULL, true);
 	if (!c)
 		ksft_exit_fail_msg("no QMP greeting\n");
-	json_t *a = exec_fd(c, "{\"execute\":\"add-fd\"}", open_img(small, O_RDWR));
+	json_t *a = pass_fd(c, "add-fd", NULL, open_img(small, O_RDWR));
 	bool added = qmp_reply_ok(a);
 	json_decref(a);
 	bool changed = ok_reply(qmp_execute(c, "blockdev-change-medium",
 		json_pack("{s:s,s:s}", "device", "floppy0", "filename", "/dev/fdset/0")));
-	bool by_name = ok_reply(exec_fd(c, "{\"execute\":\"getfd\","
-		"\"arguments\":{\"fdname\":\"mig\"}}", open_img(small, O_RDONLY))) &&
-		ok_reply(exec_fd(c, "{\"execute\":\"closefd\","
-		"\"arguments\":{\"fdname\":\"mig\"}}", -1));
+	bool by_name = ok_reply(getfd(c, "mig", open_img(small, O_RDONLY))) &&
+		       ok_reply(closefd(c, "mig"));
 	bool alive = ok_reply(qmp_execute(c, "query-status", NULL));
 	ksft_test_result(added && changed && by_name && alive,
 			 "minivmm process (sandboxed): add-fd, change medium to "

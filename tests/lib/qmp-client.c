@@ -122,7 +122,32 @@ bool qmp_send_raw(struct qmp_client *c, const char *text)
 	return line_send(&c->lc, text, strlen(text));
 }
 
+/* The command line with fd attached (SCM_RIGHTS); false if not sent. */
+static bool send_with_fd(struct qmp_client *c, const char *line, int fd)
+{
+	union {
+		char b[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { (void *)line, strlen(line) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl.b, .msg_controllen = sizeof(ctl.b) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(c->lc.fd, &mh, MSG_NOSIGNAL) == (ssize_t)strlen(line);
+}
+
 json_t *qmp_execute(struct qmp_client *c, const char *cmd, json_t *args)
+{
+	return qmp_execute_fd(c, cmd, args, -1);
+}
+
+json_t *qmp_execute_fd(struct qmp_client *c, const char *cmd, json_t *args,
+		       int fd)
 {
 	json_t *req = json_pack("{s:s}", "execute", cmd);
 	char *s, *line = NULL;
@@ -140,7 +165,12 @@ json_t *qmp_execute(struct qmp_client *c, const char *cmd, json_t *args)
 	 * One write; and read the reply even if the write "fails": the
 	 * server may answer "quit" and close before all bytes are taken.
 	 */
-	qmp_send_raw(c, line);
+	if (fd >= 0 && !send_with_fd(c, line, fd)) {
+		free(line);
+		return NULL;
+	}
+	if (fd < 0)
+		qmp_send_raw(c, line);
 	free(line);
 	return qmp_recv_reply(c);
 }

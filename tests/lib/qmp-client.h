@@ -60,6 +60,10 @@ bool qmp_send_raw(struct qmp_client *c, const char *text);
 json_t *qmp_recv_reply(struct qmp_client *c);
 /* Execute a command: args may be NULL (stolen otherwise).  Whole reply. */
 json_t *qmp_execute(struct qmp_client *c, const char *cmd, json_t *args);
+/* The same with a file descriptor attached (SCM_RIGHTS; UNIX sockets):
+ * getfd, add-fd.  The caller keeps its fd.  fd < 0: qmp_execute(). */
+json_t *qmp_execute_fd(struct qmp_client *c, const char *cmd, json_t *args,
+		       int fd);
 /* Wait for (and take) the first queued or arriving event called name. */
 json_t *qmp_wait_event(struct qmp_client *c, const char *name);
 /* Take a queued event without waiting (NULL: none queued). */

@@ -27,28 +27,14 @@ static uint32_t pattern(unsigned int i)
 	return 0x9e3779b9u * (i + 1) ^ 0x5a5a0000u;
 }
 
-/* Send one command with fd attached (fd < 0: none); the whole reply. */
-static json_t *exec_fd(struct qmp_client *c, const char *cmd, int fd)
+/* A command with fd attached (-1: none), which is closed here. */
+static json_t *pass_fd(struct qmp_client *c, const char *cmd, json_t *args, int fd)
 {
-	union {
-		char b[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = { (void *)cmd, strlen(cmd) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	json_t *r = qmp_execute_fd(c, cmd, args, fd);
 
-	if (fd >= 0) {
-		mh.msg_control = ctl.b;
-		mh.msg_controllen = sizeof(ctl.b);
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	if (sendmsg(c->lc.fd, &mh, MSG_NOSIGNAL) != (ssize_t)strlen(cmd))
-		return NULL;
-	return qmp_recv_reply(c);
+	if (fd >= 0)
+		close(fd);
+	return r;
 }
 
 static bool ok_reply(json_t *r)
@@ -138,9 +124,8 @@ int main(void)
 			 "migrate fd:NAME without getfd: not found\n");
 
 	int wfd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	bool got = ok_reply(exec_fd(src.c, "{\"execute\":\"getfd\",\"arguments\":"
-				    "{\"fdname\":\"snap\"}}", wfd));
-	close(wfd);
+	bool got = ok_reply(pass_fd(src.c, "getfd", json_pack("{s:s}", "fdname",
+							       "snap"), wfd));
 	bool saved = ok_reply(qmp_execute(src.c, "migrate",
 					  json_pack("{s:s}", "uri", "fd:snap")));
 	char magic[8] = { 0 };
@@ -171,12 +156,10 @@ int main(void)
 	/* -incoming defer, then migrate-incoming fd:NAME. */
 	const char *args_defer[] = { "-m", "64", "-incoming", "defer", NULL };
 	up = start(&dst, args_defer);
-	rfd = open(path, O_RDONLY | O_CLOEXEC);
-	bool in = up && ok_reply(exec_fd(dst.c, "{\"execute\":\"getfd\","
-					 "\"arguments\":{\"fdname\":\"in\"}}", rfd)) &&
+	bool in = up && ok_reply(pass_fd(dst.c, "getfd", json_pack("{s:s}",
+					 "fdname", "in"), open(path, O_RDONLY | O_CLOEXEC))) &&
 		  ok_reply(qmp_execute(dst.c, "migrate-incoming",
 				       json_pack("{s:s}", "uri", "fd:in")));
-	close(rfd);
 	ksft_test_result(in && pattern_there(&dst),
 			 "migrate-incoming fd:in after getfd: the pattern is back\n");
 	st = stop(&dst);
