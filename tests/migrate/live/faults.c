@@ -27,6 +27,12 @@
  *   random  ~22 offsets from a seeded PRNG (FAULTS_SEED=N to repeat a
  *           run; the seed is printed) over the same parts, sized from
  *           the first run;
+ *   cancel  the proxy holds the stream (stops forwarding, closes
+ *           nothing: a stalled connection) and migrate_cancel comes:
+ *           with ACCEPT held (source in setup), in pass 1 at 200 kB/s
+ *           (active), with the device part held and with LOADED held
+ *           (device: the guest is stopped, STOP and RESUME): cancelled,
+ *           the guest runs on, the destination exits 1 without running;
  *   GO      the window the protocol cannot close (two parties, one last
  *           message): a cut after LOADED reached the source, or inside
  *           GO, and finally after all of GO.
@@ -51,6 +57,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +96,8 @@ struct cut {
 	enum anchor at;		/* CUT_FWD */
 	uint64_t k;		/* bytes after the anchor (FWD), or of the
 				 * return path (RET) */
+	bool hold;		/* stop forwarding that direction there, but
+				 * keep both connections (a stall) */
 };
 
 struct proxy {
@@ -104,6 +113,8 @@ struct proxy {
 	bool after_trailer;
 	uint64_t last_frame;	/* first frame of the last RAM record */
 	bool cut_done;
+	atomic_bool held;	/* hold: a byte past the place came */
+	bool running;		/* the thread was started */
 	uint64_t cut_abs;	/* forward cut offset, once known */
 	char note[96];
 };
@@ -259,8 +270,13 @@ static void *proxy_main(void *arg)
 				if (x->cut.dir == CUT_FWD && x->at[x->cut.at] >= 0 &&
 				    x->fsent == x->cut_abs) {
 					x->cut_done = true;
-					break;
+					if (!x->cut.hold)
+						break;
 				}
+				/* held: a byte past the place came */
+				if (x->cut.dir == CUT_FWD && x->cut_done &&
+				    x->flen > x->cut_abs)
+					atomic_store(&x->held, true);
 			}
 		}
 		if (p[1].revents) {		/* the return path */
@@ -272,14 +288,19 @@ static void *proxy_main(void *arg)
 			} else {
 				uint64_t k = (uint64_t)n;
 
-				if (x->cut.dir == CUT_RET && x->rsent + k > x->cut.k)
+				if (x->cut.dir == CUT_RET && x->rsent + k > x->cut.k) {
 					k = x->cut.k - x->rsent;
+					/* held: a byte past the place came */
+					if (x->cut.hold)
+						atomic_store(&x->held, true);
+				}
 				if (k && !send_all(src, buf, k))
 					src_eof = true;
 				x->rsent += k;
 				if (x->cut.dir == CUT_RET && x->rsent == x->cut.k) {
 					x->cut_done = true;
-					break;
+					if (!x->cut.hold)
+						break;
 				}
 			}
 		}
@@ -314,11 +335,15 @@ static int proxy_start(struct proxy *x, int dport, struct cut cut)
 		ksft_exit_fail_msg("proxy: %s\n", strerror(errno));
 	if (pthread_create(&x->th, NULL, proxy_main, x))
 		ksft_exit_fail_msg("proxy thread\n");
+	x->running = true;
 	return ntohs(sa.sin_port);
 }
 
 static void proxy_stop(struct proxy *x)
 {
+	if (!x->running)
+		return;
+	x->running = false;
 	if (write(x->stop[1], "x", 1) != 1)
 		ksft_print_msg("proxy stop: %s\n", strerror(errno));
 	pthread_join(x->th, NULL);
@@ -382,8 +407,8 @@ struct run {
  * One migration through the proxy; the destination ends (or, for
  * EX_DONE, runs) before this returns.
  */
-static bool migrate_through(struct qmp_client *s, struct cut cut,
-			    struct run *r, struct lt_dest *d)
+static bool migrate_start(struct qmp_client *s, struct cut cut,
+			  struct run *r, struct lt_dest *d)
 {
 	memset(r, 0, sizeof(*r));
 	r->ws = -1;
@@ -399,6 +424,14 @@ static bool migrate_through(struct qmp_client *s, struct cut cut,
 		proxy_stop(&r->x);
 		return false;
 	}
+	return true;
+}
+
+static bool migrate_through(struct qmp_client *s, struct cut cut,
+			    struct run *r, struct lt_dest *d)
+{
+	if (!migrate_start(s, cut, r, d))
+		return false;
 	r->q = lt_wait_final(s);
 	lt_statuses(s, r->evs, sizeof(r->evs), NULL, 0);
 	lt_drop_events(s, "MIGRATION_PASS");
@@ -509,6 +542,64 @@ static void one_cut(struct qmp_client *s, struct cut cut, enum expect ex)
 	json_decref(r.q);
 }
 
+/*
+ * migrate_cancel while the proxy holds the stream at a place (a stalled
+ * connection: nothing is closed).  status: what the source must say then.
+ */
+static void one_cancel(struct qmp_client *s, struct cut cut, const char *status)
+{
+	char what[64], why[160] = "", at[32] = "";
+	struct run r;
+	struct lt_dest d;
+	bool held = false, ok = false;
+
+	cut.hold = true;
+	describe(what, sizeof(what), &cut);
+	if (migrate_start(s, cut, &r, &d))
+		for (int i = 0; i < LT_WAIT_STEPS; i++) {
+			if ((held = atomic_load(&r.x.held)))
+				break;
+			usleep(10000);
+		}
+	if (held) {
+		json_t *q = lt_query(s);
+
+		snprintf(at, sizeof(at), "%s", lt_str(q, "status"));
+		json_decref(q);
+		q = qmp_execute(s, "migrate_cancel", NULL);
+		ok = qmp_reply_ok(q);
+		json_decref(q);
+		r.q = lt_wait_final(s);
+		lt_statuses(s, r.evs, sizeof(r.evs), NULL, 0);
+		lt_drop_events(s, "MIGRATION_PASS");
+		r.stop = lt_count_events(s, "STOP") > 0;
+		r.resume = lt_count_events(s, "RESUME") > 0;
+	}
+	/* the source closed: the proxy passes the EOF on */
+	r.ws = lt_dest_end(&d);
+	proxy_stop(&r.x);
+	bool final = !strcmp(status, "device");
+	bool dst_ok = lt_exited_with(r.ws, 1) && !dest_ran() &&
+		      dest_said_why(why, sizeof(why));
+
+	ok = ok && held && !strcmp(at, status) &&
+	     !strcmp(lt_str(r.q, "status"), "cancelled") &&
+	     strstr(r.evs, "cancelling,cancelled") &&
+	     (!final || (r.stop && r.resume)) && dst_ok &&
+	     lt_runs_on(s, out_src, "miglive round", "miglive BAD", 2);
+	ksft_test_result(ok, "cancel with the stream held at %s (source %s%s): "
+			 "cancelled, its guest runs on; destination exits 1, "
+			 "never ran (%s)\n", what, at,
+			 final ? r.stop && r.resume ? ", STOP and RESUME" :
+			 ", no STOP/RESUME" : "", why);
+	if (!ok) {
+		ksft_print_msg("held %d, status %s, events %s, dest wait status "
+			       "%#x\n", held, lt_str(r.q, "status"), r.evs, r.ws);
+		lt_show("destination", out_dst, NULL);
+	}
+	json_decref(r.q);
+}
+
 int main(int argc, char **argv)
 {
 	struct vmm_proc sp;
@@ -534,7 +625,7 @@ int main(int argc, char **argv)
 	/* ---- the cuts, fixed ones first (the parts are sized below) ---- */
 	struct cut_case cuts[96];
 	unsigned int n = 0;
-#define CUT(d, a, kk, e) (cuts[n++] = (struct cut_case){ { d, a, kk }, e })
+#define CUT(d, a, kk, e) (cuts[n++] = (struct cut_case){ { d, a, kk, false }, e })
 
 	/* A run with nothing cut: the proxy is transparent; it measures the
 	 * parts of the stream for the cuts.  Its own source. */
@@ -546,7 +637,7 @@ int main(int argc, char **argv)
 	struct run r0;
 	struct lt_dest d0;
 
-	if (!migrate_through(s, (struct cut){ CUT_NONE, AN_START, 0 }, &r0, &d0))
+	if (!migrate_through(s, (struct cut){ CUT_NONE, AN_START, 0, false }, &r0, &d0))
 		ksft_exit_fail_msg("first run: no migration\n");
 	bool up = lt_wait_count(out_dst, "miglive round", 2) &&
 		  !lt_count(out_dst, "miglive BAD");
@@ -556,6 +647,7 @@ int main(int argc, char **argv)
 	struct proxy *x0 = &r0.x;
 	if (write(x0->stop[1], "x", 1) != 1 || pthread_join(x0->th, NULL))
 		ksft_exit_fail_msg("proxy join\n");
+	x0->running = false;
 	int64_t *at = x0->at;
 	uint64_t total = x0->flen;
 
@@ -625,14 +717,16 @@ int main(int argc, char **argv)
 			CUT(CUT_RET, AN_START, k % 40, EX_FAIL); break;
 		}
 	}
-	/* the GO window */
+	/* the GO window (after the cancels below) */
 	CUT(CUT_RET, AN_START, 40, EX_EITHER);		/* LOADED through */
 	CUT(CUT_FWD, AN_GO, 1, EX_LOST_GO);
 	CUT(CUT_FWD, AN_GO, 12, EX_LOST_GO);
 	CUT(CUT_FWD, AN_GO, 19, EX_LOST_GO);
 	CUT(CUT_FWD, AN_GO, 20, EX_DONE);		/* all of GO */
 
-	ksft_set_plan(2 + n + 1);
+	unsigned int n_go = 5;			/* the last five */
+
+	ksft_set_plan(2 + n + 4 + 1);
 	ksft_print_msg("seed %llu (FAULTS_SEED=%llu repeats this run)\n",
 		       (unsigned long long)seed, (unsigned long long)seed);
 	ksft_test_result(layout && up && lt_exited_with(ws0, 0) &&
@@ -653,7 +747,19 @@ int main(int argc, char **argv)
 	s = qmp_client_new(sp.qmp_fd, NULL, NULL, true);
 	ksft_test_result(s && lt_wait_count(out_src, "miglive round", 2),
 			 "source: the guest runs\n");
-	for (unsigned int i = 0; i < n; i++)
+	for (unsigned int i = 0; i < n - n_go; i++)
+		one_cut(s, cuts[i].c, cuts[i].ex);
+
+	/* migrate_cancel on a stalled connection, in each phase */
+	one_cancel(s, (struct cut){ CUT_RET, AN_START, 0, true }, "setup");
+	if (!lt_set_params(s, 200000, -1))	/* pass 1 takes seconds */
+		ksft_print_msg("cannot set max-bandwidth\n");
+	one_cancel(s, (struct cut){ CUT_FWD, AN_RAM, 100000, true }, "active");
+	lt_set_params(s, 128 << 20, -1);
+	one_cancel(s, (struct cut){ CUT_FWD, AN_SKEYS, 0, true }, "device");
+	one_cancel(s, (struct cut){ CUT_RET, AN_START, 20, true }, "device");
+
+	for (unsigned int i = n - n_go; i < n; i++)
 		one_cut(s, cuts[i].c, cuts[i].ex);
 
 	json_decref(qmp_execute(s, "quit", NULL));

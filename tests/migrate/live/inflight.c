@@ -192,8 +192,7 @@ int main(int argc, char **argv)
 	if (q)
 		lt_statuses(s, evs, sizeof(evs), NULL, 0);
 	bool done = q && !strcmp(lt_str(q, "status"), "completed");
-	/* "setup" and "active" may come in either order (bugs.md 1) */
-	ksft_test_result(done && strstr(evs, "setup") && strstr(evs, "active") &&
+	ksft_test_result(done && strstr(evs, "setup,active") &&
 			 strstr(evs, "device,completed"),
 			 "live migration completes (events %s, %lld bytes, "
 			 "downtime %lld ms)%s%s\n", evs, lt_ram(q, "transferred"),
