@@ -289,6 +289,25 @@ def echo_round(peer, seqs):
     return wait_for(lambda: set(seqs) <= set(peer.echoes()))
 
 
+def start_linked(vmm, guest, d):
+    """A peer listening, a minivmm whose guest is ready with the link up;
+    (peer, vmm, QMP socket path)."""
+    sock, qpath = d + "/link.sock", d + "/qmp.sock"
+    peer = Peer(sock)
+    v = Vmm(vmm_argv(vmm, guest, sock, qpath), "vm")
+    result(v.wait_line("NE: ready, link up") and
+           wait_for(lambda: peer.conns == 1), "guest ready, link up")
+    return peer, v, qpath
+
+
+def finish(peer, v):
+    """Tell the guest to quit; minivmm's exit status (see Vmm.wait_exit)."""
+    peer.send(b"quit")
+    st = v.wait_exit()
+    peer.close()
+    return st
+
+
 def mode_migrate(vmm, guest, d):
     sock, qpath, state = d + "/link.sock", d + "/qmp.sock", d + "/vm.mig"
     peer = Peer(sock)
@@ -345,18 +364,12 @@ def mode_migrate(vmm, guest, d):
            "no frame echoed twice, in order (%d echoes, %d duplicates, "
            "%d of %d sent frames lost)" % (len(ech), dup,
                                            len(sset - set(ech)), len(sset)))
-    peer.send(b"quit")
-    st = dst.wait_exit()
+    st = finish(peer, dst)
     result(st == 0, "the restored guest quit with status 0 (%s)" % st)
-    peer.close()
 
 
 def mode_link(vmm, guest, d):
-    sock, qpath = d + "/link.sock", d + "/qmp.sock"
-    peer = Peer(sock)
-    v = Vmm(vmm_argv(vmm, guest, sock, qpath), "vm")
-    result(v.wait_line("NE: ready, link up") and
-           wait_for(lambda: peer.conns == 1), "guest ready, link up")
+    peer, v, qpath = start_linked(vmm, guest, d)
     result(echo_round(peer, range(0, 5)), "echoes with the link up")
     q = Qmp(qpath)
     r = q.cmd("set_link", name="nope", up=False)
@@ -385,18 +398,12 @@ def mode_link(vmm, guest, d):
            peer.count(ETH_TEST, b"announce") == 0,
            "nothing the device or guest sent while down left it")
     q.close()
-    peer.send(b"quit")
-    st = v.wait_exit()
+    st = finish(peer, v)
     result(st == 0, "minivmm exits with status 0 (%s)" % st)
-    peer.close()
 
 
 def mode_announce(vmm, guest, d):
-    sock, qpath = d + "/link.sock", d + "/qmp.sock"
-    peer = Peer(sock)
-    v = Vmm(vmm_argv(vmm, guest, sock, qpath), "vm")
-    result(v.wait_line("NE: ready, link up") and
-           wait_for(lambda: peer.conns == 1), "guest ready, link up")
+    peer, v, qpath = start_linked(vmm, guest, d)
     q = Qmp(qpath)
     r = q.cmd("announce-self", initial=50, max=200, rounds=-1, step=50)
     result(r.get("error", {}).get("class") == "GenericError",
@@ -422,12 +429,10 @@ def mode_announce(vmm, guest, d):
              p[8:14] == GUEST_MAC and p[18:24] == GUEST_MAC for p in f)
     result(ok, "each is a RARP request-reverse for 52:54:00:12:34:56")
     q.close()
-    peer.send(b"quit")
-    st = v.wait_exit()
+    st = finish(peer, v)
     result(st == 0 and peer.count(ETH_RARP) == 3,
            "minivmm exits with status 0 (%s), %d RARPs in all"
            % (st, peer.count(ETH_RARP)))
-    peer.close()
 
 
 def mode_reconnect(vmm, guest, d):
@@ -450,10 +455,8 @@ def mode_reconnect(vmm, guest, d):
            "the peer listens again: minivmm connected by itself, the link "
            "is up")
     result(echo_round(peer, range(10, 15)), "echoes after the reconnect")
-    peer.send(b"quit")
-    st = v.wait_exit()
+    st = finish(peer, v)
     result(st == 0, "minivmm exits with status 0 (%s)" % st)
-    peer.close()
 
 
 MODES = {"migrate": (mode_migrate, 11), "link": (mode_link, 11),

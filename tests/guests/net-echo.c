@@ -28,22 +28,6 @@
 
 static struct gnet n;
 static uint8_t frame[NET_RX_MAX] __attribute__((aligned(8)));
-static uint8_t out[NET_RX_MAX + 8] __attribute__((aligned(8)));
-
-static void send_test(const uint8_t *dst, const char *prefix,
-		      const uint8_t *p, uint32_t len)
-{
-	uint32_t pl = (uint32_t)strlen(prefix);
-
-	if (14 + pl + len > sizeof(out))
-		len = (uint32_t)sizeof(out) - 14 - pl;
-	memcpy(out, dst, 6);
-	memcpy(out + 6, n.mac, 6);
-	put_be16(out + 12, ETH_TYPE_TEST);
-	memcpy(out + 14, prefix, pl);
-	memcpy(out + 14 + pl, p, len);
-	gnet_send(&n, out, 14 + pl + len, NULL);
-}
 
 int main(void)
 {
@@ -74,8 +58,9 @@ int main(void)
 				if (!memcmp(frame + 14, "quit", 4))
 					break;
 				if (len >= 18 && !memcmp(frame + 14, "seq ", 4)) {
-					send_test(frame + 6, "echo ", frame + 14,
-						  (uint32_t)len - 14);
+					gnet_send_msg(&n, frame + 6, ETH_TYPE_TEST,
+						      "echo ", frame + 14,
+						      (uint32_t)len - 14);
 					echoes++;
 				}
 			}
@@ -89,7 +74,8 @@ int main(void)
 			if (st >= 0 && ((st ^ status) & S_LINK_UP))
 				printf("NE: link %s\n", (st & S_LINK_UP) ? "up" : "down");
 			if (st >= 0 && (st & S_ANNOUNCE)) {
-				send_test(bcast, "announce", (const uint8_t *)"", 0);
+				gnet_send_msg(&n, bcast, ETH_TYPE_TEST,
+					      "announce", "", 0);
 				int ack = gnet_ctrl(&n, CTRL_ANNOUNCE,
 						    CTRL_ANNOUNCE_ACK, NULL, 0);
 				printf("NE: announce %d (ack %d)\n", ++announces, ack);

@@ -36,10 +36,8 @@ static uint16_t ip_csum(const uint8_t *p, int len)
 static int dhcp_send(uint8_t t, const uint8_t *req_ip, const uint8_t *server)
 {
 	memset(o, 0, sizeof(o));
-	memcpy(o, bcast, 6);
-	memcpy(o + 6, n.mac, 6);
-	put_be16(o + 12, 0x0800);
-	uint8_t *ip = o + 14, *udp = ip + 20, *b = udp + 8;
+	uint8_t *ip = gnet_eth_hdr(&n, o, bcast, 0x0800);
+	uint8_t *udp = ip + 20, *b = udp + 8;
 	b[0] = 1;			/* BOOTREQUEST */
 	b[1] = 1;			/* Ethernet */
 	b[2] = 6;
@@ -70,25 +68,35 @@ static int dhcp_send(uint8_t t, const uint8_t *req_ip, const uint8_t *server)
 	return gnet_send(&n, o, (uint32_t)(14 + iplen), NULL);
 }
 
+/* An ARP packet (RFC 826) for Ethernet/IPv4 from our MAC and address:
+ * op 1 request, 2 reply; tha_tpa: the target's MAC and IP (10 bytes),
+ * NULL: unknown MAC, tpa the IP asked for. */
+static int arp_send(uint16_t op, const uint8_t *dst, const uint8_t *tha_tpa,
+		    const uint8_t *tpa)
+{
+	memset(o, 0, 60);
+	uint8_t *a = gnet_eth_hdr(&n, o, dst, 0x0806);
+	put_be16(a, 1);
+	put_be16(a + 2, 0x0800);
+	a[4] = 6;
+	a[5] = 4;
+	put_be16(a + 6, op);
+	memcpy(a + 8, n.mac, 6);
+	memcpy(a + 14, me_ip, 4);
+	if (tha_tpa)
+		memcpy(a + 18, tha_tpa, 10);
+	else
+		memcpy(a + 24, tpa, 4);
+	return gnet_send(&n, o, 60, NULL);
+}
+
 /* Answer an ARP request for our address; true when f was one. */
 static bool arp_answer(const uint8_t *p, int len)
 {
 	if (len < 42 || get_be16(p + 12) != 0x0806 || get_be16(p + 20) != 1 ||
 	    memcmp(p + 38, me_ip, 4))
 		return false;
-	memset(o, 0, 60);
-	memcpy(o, p + 22, 6);
-	memcpy(o + 6, n.mac, 6);
-	put_be16(o + 12, 0x0806);
-	put_be16(o + 14, 1);
-	put_be16(o + 16, 0x0800);
-	o[18] = 6;
-	o[19] = 4;
-	put_be16(o + 20, 2);		/* reply */
-	memcpy(o + 22, n.mac, 6);
-	memcpy(o + 28, me_ip, 4);
-	memcpy(o + 32, p + 22, 10);	/* their MAC and IP */
-	gnet_send(&n, o, 60, NULL);
+	arp_send(2, p + 22, p + 22, NULL);	/* their MAC and IP */
 	return true;
 }
 
@@ -151,19 +159,7 @@ int main(void)
 	tap_ok(b && !memcmp(b + 16, me_ip, 4), "DHCP ACK for 10.0.2.15");
 
 	/* Who has 10.0.2.2? */
-	memset(o, 0, 60);
-	memcpy(o, bcast, 6);
-	memcpy(o + 6, n.mac, 6);
-	put_be16(o + 12, 0x0806);
-	put_be16(o + 14, 1);
-	put_be16(o + 16, 0x0800);
-	o[18] = 6;
-	o[19] = 4;
-	put_be16(o + 20, 1);
-	memcpy(o + 22, n.mac, 6);
-	memcpy(o + 28, me_ip, 4);
-	memcpy(o + 38, gw_ip, 4);
-	gnet_send(&n, o, 60, NULL);
+	arp_send(1, bcast, NULL, gw_ip);
 	bool arp = false;
 	for (int i = 0; i < 50 && !arp; i++) {
 		int len = gnet_recv(&n, f, sizeof(f));

@@ -28,21 +28,6 @@ static struct gnet n;
 static uint8_t frame[NET_RX_MAX] __attribute__((aligned(8)));
 static uint8_t out[NET_RX_MAX + 8] __attribute__((aligned(8)));
 
-static int send_test(const uint8_t *dst, const char *prefix, const uint8_t *p,
-		     uint32_t len)
-{
-	uint32_t pl = (uint32_t)strlen(prefix);
-
-	if (14 + pl + len > sizeof(out))
-		len = (uint32_t)sizeof(out) - 14 - pl;
-	memcpy(out, dst, 6);
-	memcpy(out + 6, n.mac, 6);
-	put_be16(out + 12, ETH_TYPE_TEST);
-	memcpy(out + 14, prefix, pl);
-	memcpy(out + 14 + pl, p, len);
-	return gnet_send(&n, out, 14 + pl + len, NULL);
-}
-
 int main(void)
 {
 	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -94,9 +79,7 @@ int main(void)
 	 * the "pseudo-header" sum, 0 here. */
 	static const char hello[] = "??hello from the guest";
 	uint8_t hdr[NET_HDR_LEN] = { 1 };	/* NEEDS_CSUM */
-	memcpy(out, bcast, 6);
-	memcpy(out + 6, n.mac, 6);
-	put_be16(out + 12, ETH_TYPE_TEST);
+	gnet_eth_hdr(&n, out, bcast, ETH_TYPE_TEST);
 	memcpy(out + 14, hello, sizeof(hello) - 1);
 	out[14] = out[15] = 0;
 	put_le16(hdr + 6, 14);	/* csum_start */
@@ -118,13 +101,15 @@ int main(void)
 			stay = len >= 23 && !memcmp(frame + 18, "-stay", 5);
 			break;
 		}
-		send_test(frame + 6, "echo ", frame + 14, (uint32_t)len - 14);
+		gnet_send_msg(&n, frame + 6, ETH_TYPE_TEST, "echo ", frame + 14,
+			      (uint32_t)len - 14);
 		echoed++;
 	}
 	tap_ok(quit, "the peer said quit after %d frames", echoed);
 	tap_ok(echoed == 3, "three frames passed the filter (got %d)", echoed);
 	tap_ok(nbuf_ok, "mergeable header: num_buffers 1 for every frame");
-	tap_ok(send_test(bcast, "bye", (const uint8_t *)"", 0) == 0, "sent bye");
+	tap_ok(gnet_send_msg(&n, bcast, ETH_TYPE_TEST, "bye", "", 0) == 0,
+	       "sent bye");
 
 	if (stay) {
 		printf("ok %d # SKIP link down: the tap peer does not hang up\n",

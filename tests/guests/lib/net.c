@@ -9,6 +9,7 @@
 #define CTRLQ	2
 
 static uint8_t tx_hdr[NET_HDR_LEN] __attribute__((aligned(8)));
+static uint8_t tx_frame[NET_RX_MAX + 8] __attribute__((aligned(8)));
 static uint8_t rx_buf[NET_HDR_LEN + NET_RX_MAX] __attribute__((aligned(8)));
 static uint8_t ctrl_hdr[2] __attribute__((aligned(8)));
 static uint8_t ctrl_data[512] __attribute__((aligned(8)));
@@ -53,11 +54,10 @@ int gnet_send(struct gnet *n, const void *frame, uint32_t len, const uint8_t *hd
 	return virtio_xfer(&n->d, TXQ, b, 2, false) < 0 ? -1 : 0;
 }
 
-int gnet_recv(struct gnet *n, void *frame, uint32_t max)
+/* The frame of got bytes in rx_buf: header to n->rx_hdr, the rest (cut
+ * to max) to frame; its length or -1. */
+static int rx_copy(struct gnet *n, int64_t got, void *frame, uint32_t max)
 {
-	struct vbuf b = { rx_buf, sizeof(rx_buf), true };
-	int64_t got = virtio_xfer(&n->d, RXQ, &b, 1, false);
-
 	if (got < NET_HDR_LEN)
 		return -1;
 	memcpy(n->rx_hdr, rx_buf, NET_HDR_LEN);
@@ -66,6 +66,35 @@ int gnet_recv(struct gnet *n, void *frame, uint32_t max)
 		len = max;
 	memcpy(frame, rx_buf + NET_HDR_LEN, len);
 	return (int)len;
+}
+
+uint8_t *gnet_eth_hdr(const struct gnet *n, uint8_t *f, const uint8_t *dst,
+		     uint16_t type)
+{
+	memcpy(f, dst, 6);
+	memcpy(f + 6, n->mac, 6);
+	put_be16(f + 12, type);
+	return f + 14;
+}
+
+int gnet_send_msg(struct gnet *n, const uint8_t *dst, uint16_t type,
+		  const char *prefix, const void *p, uint32_t len)
+{
+	uint32_t pl = (uint32_t)strlen(prefix);
+	uint8_t *payload = gnet_eth_hdr(n, tx_frame, dst, type);
+
+	if (14 + pl + len > sizeof(tx_frame))
+		len = (uint32_t)sizeof(tx_frame) - 14 - pl;
+	memcpy(payload, prefix, pl);
+	memcpy(payload + pl, p, len);
+	return gnet_send(n, tx_frame, 14 + pl + len, NULL);
+}
+
+int gnet_recv(struct gnet *n, void *frame, uint32_t max)
+{
+	struct vbuf b = { rx_buf, sizeof(rx_buf), true };
+
+	return rx_copy(n, virtio_xfer(&n->d, RXQ, &b, 1, false), frame, max);
 }
 
 int gnet_rx_post(struct gnet *n)
@@ -81,14 +110,7 @@ int gnet_rx_take(struct gnet *n, void *frame, uint32_t max)
 
 	if (got == -2)
 		return -2;
-	if (got < NET_HDR_LEN)
-		return -1;
-	memcpy(n->rx_hdr, rx_buf, NET_HDR_LEN);
-	uint32_t len = (uint32_t)got - NET_HDR_LEN;
-	if (len > max)
-		len = max;
-	memcpy(frame, rx_buf + NET_HDR_LEN, len);
-	return (int)len;
+	return rx_copy(n, got, frame, max);
 }
 
 int gnet_ctrl(struct gnet *n, uint8_t cls, uint8_t cmd, const void *data,

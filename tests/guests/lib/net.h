@@ -35,6 +35,14 @@ struct gnet {
 int gnet_init(struct gnet *n, uint64_t features);
 /* hdr: 12 header bytes, NULL: all zero.  0 or -1. */
 int gnet_send(struct gnet *n, const void *frame, uint32_t len, const uint8_t *hdr);
+/* Ethernet header at f: dst, our MAC, EtherType type; returns f + 14. */
+uint8_t *gnet_eth_hdr(const struct gnet *n, uint8_t *f, const uint8_t *dst,
+		     uint16_t type);
+/* A frame to dst of EtherType type whose payload is prefix then p[0..len)
+ * (cut to fit NET_RX_MAX + 8 bytes), built in a buffer of the library.
+ * 0 or -1. */
+int gnet_send_msg(struct gnet *n, const uint8_t *dst, uint16_t type,
+		  const char *prefix, const void *p, uint32_t len);
 /* Wait for one frame; returns its length (header stripped) or -1. */
 int gnet_recv(struct gnet *n, void *frame, uint32_t max);
 /* Receive in two halves (split ring): post the receive buffer; later
