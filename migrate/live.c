@@ -48,6 +48,7 @@
 #define RATE_WINDOW_MS		100	/* max-bandwidth is enforced per window */
 #define SEND_CHUNK		(256u << 10)
 #define RECV_BUF		(256u << 10)
+#define DIRECT_RECV		(16u << 10)	/* reads this large skip rbuf */
 #define PROGRESS_MS		500
 #define MAX_EVENTS		64
 
@@ -919,6 +920,9 @@ static void run_outgoing(struct mig_live *l)
 static long src_read(void *opaque, void *p, size_t n)
 {
 	struct mig_live *l = opaque;
+	/* a large read with nothing buffered goes straight into the
+	 * caller's buffer (a RAM record: one copy less) */
+	bool direct = l->rpos == l->rlen && n >= DIRECT_RECV;
 
 	while (l->rpos == l->rlen) {
 		int ev = wait_fd(l, l->sock, POLLIN, SOURCE_IDLE_MS);
@@ -932,13 +936,16 @@ static long src_read(void *opaque, void *p, size_t n)
 				   SOURCE_IDLE_MS / 1000);
 			return -ETIMEDOUT;
 		}
-		ssize_t r = recv(l->sock, l->rbuf, RECV_BUF, MSG_DONTWAIT);
+		ssize_t r = recv(l->sock, direct ? p : l->rbuf,
+				 direct ? n : RECV_BUF, MSG_DONTWAIT);
 
 		if (r < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		if (r <= 0)
 			return r < 0 ? -errno : 0;
 		account(l, (size_t)r);
+		if (direct)
+			return (long)r;
 		l->rpos = 0;
 		l->rlen = (size_t)r;
 	}

@@ -750,6 +750,8 @@ struct mig_in {
 	uint64_t off;			/* stream offset */
 	XXH3_state_t *whole;
 	const char *src_machine, *dst_machine;
+	uint8_t *buf;			/* the current record's payload */
+	size_t cap;
 };
 
 /* Exactly n bytes, or -1 (truncated). */
@@ -838,11 +840,10 @@ static uint32_t rec_bound(uint8_t type)
 	(in)->src_machine ? (in)->src_machine : "?", \
 	(in)->dst_machine ? (in)->dst_machine : "?"
 
-static int read_record(struct mig_in *in, struct record *r, char **err)
+/* A record's head: type, flags, id and length checked. */
+static int read_head(struct mig_in *in, struct record *r,
+		     uint8_t head[REC_HEAD], char **err)
 {
-	uint8_t head[REC_HEAD], check[REC_CHECK];
-	XXH3_state_t *h;
-
 	memset(r, 0, sizeof(*r));
 	r->off = in->off;
 	if (in_read(in, head, REC_HEAD)) {
@@ -869,7 +870,38 @@ static int read_record(struct mig_in *in, struct record *r, char **err)
 			   VERS_ARGS(in));
 		return -EINVAL;
 	}
-	r->payload = malloc(r->len ? r->len : 1);
+	return 0;
+}
+
+static int bad_check(struct mig_in *in, const struct record *r,
+		     const uint8_t *check, uint64_t want, char **err)
+{
+	error_setf(err, "%s record id %u at stream offset %llu: bad "
+		   "checksum %016llx, computed %016llx " VERS_FMT,
+		   rec_name(r->type), r->id, (unsigned long long)r->off,
+		   (unsigned long long)be64_ld(check),
+		   (unsigned long long)want, VERS_ARGS(in));
+	return -EINVAL;
+}
+
+/* The payload and check of a record whose head was read. */
+static int read_rest(struct mig_in *in, struct record *r,
+		     const uint8_t head[REC_HEAD], char **err)
+{
+	uint8_t check[REC_CHECK];
+	XXH3_state_t *h;
+
+	/* one buffer for every record (a malloc'ed MiB per RAM record
+	 * cost page faults) */
+	if (in->cap < r->len || !in->buf) {
+		uint8_t *nb = realloc(in->buf, r->len ? r->len : 1);
+
+		if (nb) {
+			in->buf = nb;
+			in->cap = r->len;
+		}
+	}
+	r->payload = in->cap >= r->len && in->buf ? in->buf : NULL;
 	if (!r->payload) {
 		error_setf(err, "out of memory");
 		return -ENOMEM;
@@ -878,13 +910,11 @@ static int read_record(struct mig_in *in, struct record *r, char **err)
 		error_setf(err, "%s record at stream offset %llu: truncated "
 			   "(length %u) " VERS_FMT, rec_name(r->type),
 			   (unsigned long long)r->off, r->len, VERS_ARGS(in));
-		free(r->payload);
 		r->payload = NULL;
 		return -EINVAL;
 	}
 	h = XXH3_createState();
 	if (!h) {
-		free(r->payload);
 		r->payload = NULL;
 		return -ENOMEM;
 	}
@@ -894,16 +924,18 @@ static int read_record(struct mig_in *in, struct record *r, char **err)
 	uint64_t want = XXH3_64bits_digest(h);
 	XXH3_freeState(h);
 	if (want != be64_ld(check)) {
-		error_setf(err, "%s record id %u at stream offset %llu: bad "
-			   "checksum %016llx, computed %016llx " VERS_FMT,
-			   rec_name(r->type), r->id, (unsigned long long)r->off,
-			   (unsigned long long)be64_ld(check),
-			   (unsigned long long)want, VERS_ARGS(in));
-		free(r->payload);
 		r->payload = NULL;
-		return -EINVAL;
+		return bad_check(in, r, check, want, err);
 	}
 	return 0;
+}
+
+static int read_record(struct mig_in *in, struct record *r, char **err)
+{
+	uint8_t head[REC_HEAD];
+	int rc = read_head(in, r, head, err);
+
+	return rc ? rc : read_rest(in, r, head, err);
 }
 
 static int read_preamble(struct mig_in *in, char **err)
@@ -969,6 +1001,7 @@ struct load {
 	uint64_t *got;			/* bitmap of received pages */
 	uint8_t *skeys;
 	struct mig_untouched *ut;	/* which frames have no page yet */
+	XXH3_state_t *rh;		/* a RAM record's hash */
 	bool ut_tried;
 	uint64_t npages, pages_sent;
 	uint32_t sections_read;
@@ -1045,12 +1078,21 @@ static int load_header(struct load *L, const struct record *r, char **err)
 	return rc;
 }
 
-static int load_ram(struct load *L, const struct record *r, char **err)
+/*
+ * A RAM record, read piece by piece: data pages go from the stream
+ * straight into guest RAM (no staging copy), the record's checksum is
+ * computed on the way and checked at its end.  A record that fails the
+ * check may have written pages: the load fails, and a destination whose
+ * load failed never runs its RAM (the rule for RAM, migrate_load()).
+ */
+static int load_ram(struct load *L, const struct record *r,
+		    const uint8_t head[REC_HEAD], char **err)
 {
-	struct vms_in vi = { .data = r->payload, .len = r->len,
-			     .base = r->off + REC_HEAD };
+	struct mig_in *in = &L->in;
+	XXH3_state_t *h = L->rh;
 	uint64_t first, ut[MIG_UNTOUCHED_MAX / 64], ut_base = 0;
-	uint32_t n;
+	uint8_t fc[12], check[REC_CHECK];
+	uint32_t n, left = r->len;
 	bool ut_known = false;
 
 #define RAM_ERR(...) do { \
@@ -1061,20 +1103,29 @@ static int load_ram(struct load *L, const struct record *r, char **err)
 	free(m_); \
 	return -EINVAL; \
 } while (0)
+/* k bytes of the payload into p, hashed */
+#define TAKE(p, k, ...) do { \
+	if ((k) > left || in_read(in, (p), (k))) \
+		RAM_ERR(__VA_ARGS__); \
+	XXH3_64bits_update(h, (p), (k)); \
+	left -= (k); \
+} while (0)
 
-	if (vms_in_u64(&vi, &first) || vms_in_u32(&vi, &n))
-		RAM_ERR("truncated");
+	XXH3_64bits_reset(h);
+	XXH3_64bits_update(h, head, REC_HEAD);
+	TAKE(fc, 12u, "truncated");
+	first = be64_ld(fc);
+	n = be32_ld(fc + 8);
 	if (n == 0 || n > RAM_BATCH || first >= L->npages || n > L->npages - first)
 		RAM_ERR("pages %llu+%u outside the %llu pages of RAM",
 			(unsigned long long)first, n,
 			(unsigned long long)L->npages);
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t f = first + i, ref;
-		uint8_t kind;
+		uint8_t kind, rb[8];
 		uint8_t *dst = L->vm->ram + f * PAGE;
 
-		if (vms_in_u8(&vi, &kind))
-			RAM_ERR("truncated at page %llu", (unsigned long long)f);
+		TAKE(&kind, 1u, "truncated at page %llu", (unsigned long long)f);
 		switch (kind) {
 		case PAGE_ZERO:
 			/* A frame with no page is zero already (asked of the
@@ -1099,12 +1150,11 @@ static int load_ram(struct load *L, const struct record *r, char **err)
 				memset(dst, 0, PAGE);
 			break;
 		case PAGE_DATA:
-			if (vms_in_get(&vi, dst, PAGE))
-				RAM_ERR("page %llu truncated", (unsigned long long)f);
+			TAKE(dst, PAGE, "page %llu truncated", (unsigned long long)f);
 			break;
 		case PAGE_DUP:
-			if (vms_in_u64(&vi, &ref))
-				RAM_ERR("page %llu truncated", (unsigned long long)f);
+			TAKE(rb, 8u, "page %llu truncated", (unsigned long long)f);
+			ref = be64_ld(rb);
 			if (ref >= f || !(L->got[ref / 64] & (1ULL << (ref % 64))))
 				RAM_ERR("page %llu duplicates page %llu, which was "
 					"not received before it",
@@ -1118,10 +1168,21 @@ static int load_ram(struct load *L, const struct record *r, char **err)
 		}
 		L->got[f / 64] |= 1ULL << (f % 64);
 	}
-	if (vi.pos != vi.len)
-		RAM_ERR("%zu bytes left over", vi.len - vi.pos);
+	if (left)
+		RAM_ERR("%u bytes left over", left);
+	if (in_read(in, check, REC_CHECK)) {
+		error_setf(err, "%s record at stream offset %llu: truncated "
+			   "(length %u) " VERS_FMT, rec_name(r->type),
+			   (unsigned long long)r->off, r->len, VERS_ARGS(in));
+		return -EINVAL;
+	}
+	uint64_t want = XXH3_64bits_digest(h);
+
+	if (want != be64_ld(check))
+		return bad_check(in, r, check, want, err);
 	L->pages_sent += n;
 	return 0;
+#undef TAKE
 }
 
 static int load_skeys(struct load *L, const struct record *r, char **err)
@@ -1223,6 +1284,7 @@ int migrate_load_hooks(struct vm *vm, const struct mig_src *src,
 	L.in.dst_machine = vm->machine;
 	L.npages = vm->ram_size / PAGE;
 	L.in.whole = XXH3_createState();
+	L.rh = XXH3_createState();
 	rc = migrate_collect(vm, &L.ss, err);
 	if (rc)
 		goto out;
@@ -1233,7 +1295,7 @@ int migrate_load_hooks(struct vm *vm, const struct mig_src *src,
 	L.shadow = calloc(L.ss.n ? L.ss.n : 1, sizeof(void *));
 	L.got = calloc((L.npages + 63) / 64, sizeof(uint64_t));
 	L.skeys = calloc(L.npages ? L.npages : 1, 1);
-	if (!L.in.whole || !L.shadow || !L.got || !L.skeys) {
+	if (!L.in.whole || !L.rh || !L.shadow || !L.got || !L.skeys) {
 		error_setf(err, "out of memory");
 		rc = -ENOMEM;
 		goto out;
@@ -1258,7 +1320,6 @@ int migrate_load_hooks(struct vm *vm, const struct mig_src *src,
 		char *why = NULL;
 
 		rc = load_header(&L, &r, &why);	/* accept or refuse: before RAM */
-		free(r.payload);
 		r.payload = NULL;
 		if (h && h->header) {
 			int hr = h->header(h->opaque, rc ? (why ? why :
@@ -1280,12 +1341,16 @@ int migrate_load_hooks(struct vm *vm, const struct mig_src *src,
 
 	/* BODY until END */
 	while (!ended) {
-		rc = read_record(&L.in, &r, err);
+		uint8_t head[REC_HEAD];
+
+		rc = read_head(&L.in, &r, head, err);
+		if (!rc && r.type != REC_RAM)
+			rc = read_rest(&L.in, &r, head, err);
 		if (rc)
 			goto out;
 		switch (r.type) {
 		case REC_RAM:
-			rc = load_ram(&L, &r, err);
+			rc = load_ram(&L, &r, head, err);
 			break;
 		case REC_SKEYS:
 			rc = load_skeys(&L, &r, err);
@@ -1318,7 +1383,6 @@ int migrate_load_hooks(struct vm *vm, const struct mig_src *src,
 			rc = -EINVAL;
 			break;
 		}
-		free(r.payload);
 		r.payload = NULL;
 		if (rc)
 			goto out;
@@ -1356,7 +1420,7 @@ int migrate_load_hooks(struct vm *vm, const struct mig_src *src,
 		goto out;
 	}
 out:
-	free(r.payload);
+	free(L.in.buf);
 	if (L.shadow)
 		for (unsigned int j = 0; j < L.ss.n; j++)
 			free(L.shadow[j]);
@@ -1365,6 +1429,8 @@ out:
 	free(L.got);
 	free(L.skeys);
 	mig_untouched_close(L.ut);
+	if (L.rh)
+		XXH3_freeState(L.rh);
 	if (L.in.whole)
 		XXH3_freeState(L.in.whole);
 	schema_free(&L.src);
