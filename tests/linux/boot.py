@@ -24,41 +24,21 @@ qemu-system-s390x instead of minivmm with the same initramfs (to check the
 test itself against the reference).
 """
 import argparse
-import json
 import os
-import pathlib
-import re
 import shlex
 import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
-HERE = pathlib.Path(__file__).resolve().parent
-TOP = HERE.parent.parent
+sys.dont_write_bytecode = True      # no __pycache__ in the source tree
+from ltlib import Results, fetch, guest_checks, mkinitramfs, qmp, tap, \
+    workdir  # noqa: E402
+
 MAGIC = "MINIVMM-DISK-MAGIC"
 DISK_SIZE = 1 << 20
-
-
-def tap(line):
-    print(line, flush=True)
-
-
-def fetch():
-    """The fetch-linux assignments as a dict, or (None, reason)."""
-    p = subprocess.run([str(TOP / "scripts" / "fetch-linux"), "--quiet"],
-                       capture_output=True, text=True)
-    if p.returncode != 0:
-        reason = (p.stderr.strip().splitlines() or ["fetch-linux failed"])[-1]
-        return None, reason
-    env = {}
-    for line in p.stdout.splitlines():
-        k, _, v = line.partition("=")
-        env[k] = shlex.split(v)[0] if v else ""
-    return env, None
 
 
 class HvcReader(threading.Thread):
@@ -97,22 +77,8 @@ class HvcReader(threading.Thread):
 def qmp_powerdown(path):
     """QMP system_powerdown on the VMM's monitor socket; True if accepted."""
     try:
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(10)
-        s.connect(path)
-        f = s.makefile("rw")
-        json.loads(f.readline())    # greeting
-        ok = True
-        for cmd in ("qmp_capabilities", "system_powerdown"):
-            f.write(json.dumps({"execute": cmd}) + "\n")
-            f.flush()
-            while True:
-                r = json.loads(f.readline())
-                if "event" not in r:
-                    break
-            ok = ok and "return" in r
-        s.close()
-        return ok
+        r = qmp(path, [{"execute": "system_powerdown"}], timeout=10)
+        return "return" in r[0]
     except (OSError, ValueError) as e:
         tap("# QMP: %s" % e)
         return False
@@ -144,17 +110,10 @@ def main():
         tap("1..0 # SKIP Debian s390x packages cannot be fetched: " + reason)
         return 0
 
-    work = pathlib.Path(a.keep) if a.keep else pathlib.Path(
-        tempfile.mkdtemp(prefix="minivmm-linux."))
-    work.mkdir(parents=True, exist_ok=True)
+    work = workdir(a.keep, "minivmm-linux.")
     initrd = work / "initramfs.cpio.gz"
     mods = ["virtio_blk", "virtio-rng", "virtio_console"] if a.virtio else []
-    cmd = [sys.executable, str(HERE / "mkinitramfs.py"),
-           "--busybox", env["LINUX_BUSYBOX"], "--modules", env["LINUX_MODULES"],
-           "--init", str(HERE / "init.sh")]
-    for m in mods:
-        cmd += ["--module", m]
-    subprocess.run(cmd + [str(initrd)], check=True)
+    mkinitramfs(env, "init.sh", mods, initrd)
 
     append = ["console=ttysclp0", "lt_cpus=%d" % a.cpus, "lt_mem=%d" % a.mem]
     disk = work / "disk.img"
@@ -220,25 +179,11 @@ def main():
         hvc.stop = True
         hvc.join()
 
-    n = 0
-
-    def result(ok, what):
-        nonlocal n
-        n += 1
-        tap("%s %d - %s" % ("ok" if ok else "not ok", n, what))
-
+    result = Results()
     guest = [l for l in lines if l.startswith("LT: ")]
-    plan = None
-    for l in guest:
-        m = re.match(r"LT: (ok|not ok) \d+ - (.*)", l)
-        if m:
-            result(m.group(1) == "ok", "guest: " + m.group(2))
-        m = re.match(r"LT: plan (\d+)", l)
-        if m:
-            plan = int(m.group(1))
+    checks, plan = guest_checks(guest, result)
     result("linux" in marks, "the kernel printed its banner")
     result("init" in marks, "the kernel ran /init from the initramfs")
-    checks = sum(1 for l in guest if re.match(r"LT: (ok|not ok) ", l))
     result(plan is not None and plan == checks,
            "/init finished its checks (%s of %s)" % (checks, plan))
     killed = ", killed after %gs" % a.timeout if timed_out else ""
@@ -271,7 +216,7 @@ def main():
         ("%.2f" % marks["linux"] if "linux" in marks else "-",
          "%.2f" % marks["init"] if "init" in marks else "-",
          elapsed, a.cpus, a.mem))
-    tap("1..%d" % n)
+    tap("1..%d" % result.n)
     if not a.keep:
         shutil.rmtree(work, ignore_errors=True)
     return 0

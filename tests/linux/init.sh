@@ -17,11 +17,7 @@
 #                    system_powerdown (quiesce), on which Linux stops its
 #                    CPUs in the disabled wait at 0xfff
 #   lt_shell=1       no checks: an interactive shell (scripts/demo linux)
-export PATH=/bin
-/bin/busybox --install -s /bin	# every applet (the archive links a few)
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
+. /lib/init-lib.sh	# mounts; check, load, wait_until
 
 if [ "${lt_shell:-0}" = 1 ]; then
 	echo "minivmm demo: $(busybox | head -n 1 | cut -d' ' -f1-2) on Linux $(uname -r)"
@@ -34,33 +30,6 @@ if [ "${lt_shell:-0}" = 1 ]; then
 		setsid -c sh -l <$tty >$tty 2>&1 || sh
 	done
 fi
-
-n=0
-check() {	# check WHAT COMMAND...
-	what=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "LT: ok $n - $what"
-	else
-		echo "LT: not ok $n - $what"
-	fi
-}
-# wait_for PATH: up to 10 s for a device node to appear.
-wait_for() {
-	i=0
-	while [ ! -e "$1" ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ -e "$1" ]
-}
-load() {	# load MODULE: insmod it and what it depends on, in order
-	for m in $(cat /lib/modules/$1.order); do
-		insmod /lib/modules/$m || return 1
-	done
-	grep -q "^$1 " /proc/modules
-}
 
 echo "LT: kernel $(uname -r) $(uname -m)"
 
@@ -83,7 +52,7 @@ check "shell: awk arithmetic" [ "$(awk 'BEGIN { x = 1; for (i = 0; i < 20; i++) 
 
 if [ "${lt_blk:-0}" = 1 ]; then
 	check "virtio-blk: insmod virtio_blk.ko" load virtio_blk
-	check "virtio-blk: /dev/vda appears" wait_for /dev/vda
+	check "virtio-blk: /dev/vda appears" wait_until 10 test -e /dev/vda
 	check "virtio-blk: size $((${lt_blksize:-0} / 512)) sectors" \
 		[ "$(cat /sys/block/vda/size 2>/dev/null)" = $((${lt_blksize:-0} / 512)) ]
 	got=$(dd if=/dev/vda bs=512 count=1 2>/dev/null | head -c ${#lt_blkmagic})
@@ -95,7 +64,7 @@ if [ "${lt_blk:-0}" = 1 ]; then
 fi
 if [ "${lt_rng:-0}" = 1 ]; then
 	check "virtio-rng: insmod virtio-rng.ko" load virtio_rng
-	check "virtio-rng: /dev/hwrng appears" wait_for /dev/hwrng
+	check "virtio-rng: /dev/hwrng appears" wait_until 10 test -e /dev/hwrng
 	check "virtio-rng: current rng is virtio" \
 		grep -q virtio /sys/class/misc/hw_random/rng_current
 	bytes=$(dd if=/dev/hwrng bs=32 count=1 2>/dev/null | wc -c)
@@ -103,7 +72,7 @@ if [ "${lt_rng:-0}" = 1 ]; then
 fi
 if [ "${lt_hvc:-0}" = 1 ]; then
 	check "virtio-console: insmod virtio_console.ko" load virtio_console
-	check "virtio-console: /dev/hvc0 appears" wait_for /dev/hvc0
+	check "virtio-console: /dev/hvc0 appears" wait_until 10 test -e /dev/hvc0
 	check "virtio-console: write to /dev/hvc0" \
 		sh -c '[ -c /dev/hvc0 ] && echo "hvc0 says $((6 * 7))" > /dev/hvc0'
 fi

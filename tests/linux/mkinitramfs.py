@@ -6,11 +6,12 @@
 OUT is a gzip-compressed cpio archive in the "newc" format (the format
 the kernel's initramfs unpacker reads: Documentation/driver-api/
 early-userspace/buffer-format.rst).  It holds /bin/busybox with a link
-per applet the init script uses, /init (the given script), the usual
-mount points, and each requested module from DIR/kernel/**/NAME.ko in
-/lib/modules/ together with the modules it depends on (the "depends="
-entry of its .modinfo section), listed in load order in
-/lib/modules/NAME.order (NAME with '_' for '-').
+per applet the init script uses, /init (the given script),
+/lib/init-lib.sh (tests/linux/init-lib.sh: the helpers the init scripts
+source), the usual mount points, and each requested module from
+DIR/kernel/**/NAME.ko in /lib/modules/ together with the modules it
+depends on (the "depends=" entry of its .modinfo section), listed in
+load order in /lib/modules/NAME.order (NAME with '_' for '-').
 """
 import argparse
 import gzip
@@ -20,6 +21,7 @@ import re
 import stat
 import sys
 
+HERE = pathlib.Path(__file__).resolve().parent
 APPLETS = ("sh ash mount umount cat echo grep wc dd insmod poweroff reboot "
            "sleep ls mkdir mknod od hexdump head tail cmp sync expr test [ "
            "printf seq true false uname awk sed tr cut dmesg").split()
@@ -113,6 +115,7 @@ def main():
     for app in APPLETS:
         c.symlink("bin/" + app, "busybox")
     c.file("init", pathlib.Path(a.init).read_bytes(), 0o755)
+    c.file("lib/init-lib.sh", (HERE / "init-lib.sh").read_bytes())
     if a.module:
         if not a.modules:
             sys.exit("mkinitramfs: --module needs --modules")

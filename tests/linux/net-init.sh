@@ -10,39 +10,8 @@
 #   nt_mode=migrate   DHCP, then a long-lived connection A on port 7777
 #                     and, after the host migrated the VM, a connection
 #                     B on port 7778 (see net.py); waits for the host
-export PATH=/bin
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
+. /lib/init-lib.sh	# mounts; check, load, wait_until
 
-n=0
-check() {	# check WHAT COMMAND...
-	what=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "LT: ok $n - $what"
-	else
-		echo "LT: not ok $n - $what"
-	fi
-}
-load() {
-	for m in $(cat /lib/modules/$1.order); do
-		insmod /lib/modules/$m || return 1
-	done
-	grep -q "^$1 " /proc/modules
-}
-# wait_until SECONDS COMMAND...: poll every 0.2 s.
-wait_until() {
-	t=$(($1 * 5))
-	shift
-	while ! "$@"; do
-		t=$((t - 1))
-		[ $t -gt 0 ] || return 1
-		sleep 0.2
-	done
-}
 # listening PORT: a TCP socket in LISTEN (0A) on that port (busybox nc
 # listens on IPv6's :: when the kernel has IPv6, so tcp6 too).
 listening() {

@@ -34,23 +34,18 @@ import argparse
 import hashlib
 import http.server
 import os
-import pathlib
 import re
 import shlex
 import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
-HERE = pathlib.Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
 sys.dont_write_bytecode = True      # no __pycache__ in the source tree
-import boot  # noqa: E402  (fetch(), tap())
-
-tap = boot.tap
+from ltlib import Results, fetch, guest_checks, mkinitramfs, qmp, tap, \
+    workdir  # noqa: E402
 
 
 def free_port():
@@ -153,27 +148,6 @@ def talk(port, send, expect, timeout):
     return None, reason
 
 
-def qmp(path, cmds, timeout=60):
-    """Run QMP commands in order; the replies (dicts)."""
-    import json
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    s.connect(path)
-    f = s.makefile("rw")
-    json.loads(f.readline())
-    out = []
-    for c in [{"execute": "qmp_capabilities"}] + cmds:
-        f.write(json.dumps(c) + "\n")
-        f.flush()
-        while True:
-            r = json.loads(f.readline())
-            if "event" not in r:
-                break
-        out.append(r)
-    s.close()
-    return out[1:]
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vmm", required=True)
@@ -185,19 +159,13 @@ def main():
     a = ap.parse_args()
 
     tap("TAP version 13")
-    env, reason = boot.fetch()
+    env, reason = fetch()
     if env is None:
         tap("1..0 # SKIP Debian s390x packages cannot be fetched: " + reason)
         return 0
-    work = pathlib.Path(a.keep) if a.keep else pathlib.Path(
-        tempfile.mkdtemp(prefix="minivmm-linux-net."))
-    work.mkdir(parents=True, exist_ok=True)
+    work = workdir(a.keep, "minivmm-linux-net.")
     initrd = work / "initramfs.cpio.gz"
-    subprocess.run([sys.executable, str(HERE / "mkinitramfs.py"),
-                    "--busybox", env["LINUX_BUSYBOX"],
-                    "--modules", env["LINUX_MODULES"],
-                    "--init", str(HERE / "net-init.sh"),
-                    "--module", "virtio_net", str(initrd)], check=True)
+    mkinitramfs(env, "net-init.sh", ["virtio_net"], initrd)
 
     www = work / "www"
     www.mkdir(exist_ok=True)
@@ -218,12 +186,7 @@ def main():
             "-qmp", "unix:%s,server=on,wait=off" % qmp_path]
 
     t0 = time.monotonic()
-    n = 0
-
-    def result(ok, what):
-        nonlocal n
-        n += 1
-        tap("%s %d - %s" % ("ok" if ok else "not ok", n, what))
+    result = Results()
 
     src = Vmm(base, t0, "src")
     vms = [src]
@@ -296,21 +259,13 @@ def main():
     srv.shutdown()
     srv.server_close()
     guest = [l for v in vms for l in v.lines if l and l.startswith("LT: ")]
-    plan = None
-    for l in guest:
-        m = re.match(r"LT: (ok|not ok) \d+ - (.*)", l)
-        if m:
-            result(m.group(1) == "ok", "guest: " + m.group(2))
-        m = re.match(r"LT: plan (\d+)", l)
-        if m:
-            plan = int(m.group(1))
-    checks = sum(1 for l in guest if re.match(r"LT: (ok|not ok) ", l))
+    checks, plan = guest_checks(guest, result)
     result(plan is not None and plan == checks,
            "/init finished its checks (%s of %s)" % (checks, plan))
     for ok, what in host:
         result(ok, what)
     tap("# %s: %.1f s" % (a.mode, time.monotonic() - t0))
-    tap("1..%d" % n)
+    tap("1..%d" % result.n)
     if not a.keep:
         shutil.rmtree(work, ignore_errors=True)
     return 0
