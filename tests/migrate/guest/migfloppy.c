@@ -21,7 +21,7 @@
  * Run with: -drive file=IMG,if=floppy,format=raw
  */
 #include "lib/guest.h"
-#include "lib/pio.h"
+#include "lib/fdc.h"
 #include "lib/tap.h"
 #include "floppy-pattern.h"
 #include "migguest.h"
@@ -30,41 +30,7 @@
 #define MIGFLOPPY_PHASE 1
 #endif
 
-/* 82078 registers and bits (datasheet "Register Description"). */
-#define FDC_DOR		0x3f2
-#define FDC_MSR		0x3f4
-#define FDC_FIFO	0x3f5
-#define FDC_IRQ		6
-#define DOR_NRESET	0x04
-#define DOR_DMA_GATE	0x08
-#define DOR_MOTOR0	0x10
-#define MSR_NON_DMA	0x20
-#define MSR_DIO		0x40
-#define MSR_RQM		0x80
-#define CMD_MFM		0x40
-#define CMD_READ	0x06
-#define CMD_WRITE	0x05
-#define CMD_SENSEI	0x08
-#define CMD_SPECIFY	0x03
-#define CMD_SEEK	0x0f
-#define ST0_AT		0x40
-#define ST0_SE		0x20
-#define ST0_HD		0x04
-#define ST1_EN		0x80
-#define SPEC1		0xdf	/* SRT 3 ms, HUT 240 ms */
-#define SPEC2_DMA	0x02	/* HLT 2 ms, ND 0 */
-#define SPEC2_NON_DMA	0x03	/* ND 1 */
-#define GPL		0x1b
-#define POLL_LIMIT	100000
 #define IRQ_WAIT_US	(MIGGUEST_WAIT_S * 1000000ULL)
-
-/* 8237 channel 2 (PC/AT port map). */
-#define DMA_CH2_ADDR	0x04
-#define DMA_CH2_COUNT	0x05
-#define DMA_MASK	0x0a
-#define DMA_MODE	0x0b
-#define DMA_FLIPFLOP	0x0c
-#define DMA_PAGE_CH2	0x81
 
 static uint8_t dma_buf[2 * FLP_SECTOR] __attribute__((aligned(4096), unused));
 static uint8_t pio_buf[2 * FLP_SECTOR];
@@ -73,90 +39,6 @@ static int irq_seen;
 static bool wait_irq(void)
 {
 	return pio_wait_irq(FDC_IRQ, &irq_seen, IRQ_WAIT_US);
-}
-
-static bool fdc_out(uint8_t b)
-{
-	for (int i = 0; i < POLL_LIMIT; i++)
-		if ((inb(FDC_MSR) & (MSR_RQM | MSR_DIO | MSR_NON_DMA)) == MSR_RQM) {
-			outb(FDC_FIFO, b);
-			return true;
-		}
-	tap_diag("fdc_out(0x%02x): MSR 0x%02x", b, inb(FDC_MSR));
-	return false;
-}
-
-static bool fdc_cmd(const uint8_t *b, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (!fdc_out(b[i]))
-			return false;
-	return true;
-}
-
-/* Result bytes while RQM=1 DIO=1: how many (at most max). */
-static int fdc_result(uint8_t *r, int max)
-{
-	int n = 0;
-
-	for (int i = 0; i < POLL_LIMIT && n < max; i++) {
-		uint8_t msr = inb(FDC_MSR);
-
-		if ((msr & (MSR_RQM | MSR_DIO | MSR_NON_DMA)) == (MSR_RQM | MSR_DIO))
-			r[n++] = inb(FDC_FIFO);
-		else if ((msr & (MSR_RQM | MSR_DIO)) == MSR_RQM)
-			break;
-	}
-	return n;
-}
-
-/* Non-DMA execution phase: len bytes through the FIFO. */
-static int pio_transfer(uint8_t *buf, int len, bool to_host)
-{
-	uint8_t want = MSR_RQM | MSR_NON_DMA | (to_host ? MSR_DIO : 0);
-	int n = 0;
-
-	for (int spins = 0; n < len && spins < POLL_LIMIT; spins++) {
-		uint8_t msr = inb(FDC_MSR);
-
-		if ((msr & (MSR_RQM | MSR_DIO | MSR_NON_DMA)) == want) {
-			if (to_host)
-				buf[n++] = inb(FDC_FIFO);
-			else
-				outb(FDC_FIFO, buf[n++]);
-			spins = 0;
-		} else if (!(msr & MSR_NON_DMA)) {
-			break;
-		}
-	}
-	return n;
-}
-
-static bool sense_interrupt(uint8_t *st0, uint8_t *pcn)
-{
-	uint8_t r[2];
-
-	if (!fdc_cmd((const uint8_t[]){ CMD_SENSEI }, 1) || fdc_result(r, 2) != 2)
-		return false;
-	*st0 = r[0];
-	*pcn = r[1];
-	return true;
-}
-
-/* 8237 channel 2 for len bytes at buf, to memory (a disk read). */
-static __attribute__((unused)) void dma_setup(void *buf, uint32_t len)
-{
-	uint32_t a = (uint32_t)(uintptr_t)buf, count = len - 1;
-
-	outb(DMA_MASK, 0x04 | 2);
-	outb(DMA_FLIPFLOP, 0);
-	outb(DMA_MODE, 0x40 | 0x04 | 2);	/* single, write to memory */
-	outb(DMA_CH2_ADDR, (uint8_t)a);
-	outb(DMA_CH2_ADDR, (uint8_t)(a >> 8));
-	outb(DMA_PAGE_CH2, (uint8_t)(a >> 16));
-	outb(DMA_CH2_COUNT, (uint8_t)count);
-	outb(DMA_CH2_COUNT, (uint8_t)(count >> 8));
-	outb(DMA_MASK, 2);
 }
 
 /* Reset through DOR, four SENSE INTERRUPTs, SPECIFY, motor on, SEEK c. */
@@ -170,11 +52,11 @@ static bool setup(uint8_t spec2, int c)
 	outb(FDC_DOR, DOR_NRESET | DOR_DMA_GATE);
 	ok = wait_irq();
 	for (int i = 0; i < 4; i++)
-		ok = ok && sense_interrupt(&st0, &pcn);
+		ok = ok && fdc_sense_interrupt(&st0, &pcn);
 	ok = ok && fdc_cmd((const uint8_t[]){ CMD_SPECIFY, SPEC1, spec2 }, 3);
 	outb(FDC_DOR, DOR_MOTOR0 | DOR_NRESET | DOR_DMA_GATE);
 	ok = ok && fdc_cmd((const uint8_t[]){ CMD_SEEK, 0, (uint8_t)c }, 3) &&
-	     wait_irq() && sense_interrupt(&st0, &pcn) && st0 == ST0_SE &&
+	     wait_irq() && fdc_sense_interrupt(&st0, &pcn) && st0 == ST0_SE &&
 	     pcn == c;
 	return ok;
 }
@@ -230,7 +112,7 @@ static bool stopped_command(void)
 	if (!setup(SPEC2_DMA, 10))
 		return false;
 	memset(dma_buf, 0, sizeof(dma_buf));
-	dma_setup(dma_buf, sizeof(dma_buf));
+	fdc_dma_setup(dma_buf, sizeof(dma_buf), true);
 	rw_bytes(cmd, CMD_MFM | CMD_READ, 10, 0, 1, FLP_SPT);
 	if (!fdc_cmd(cmd, 4) || migguest_stop_here(NAME) == 0)
 		return false;
@@ -256,10 +138,10 @@ static bool stopped_command(void)
 	for (uint32_t i = 0; i < sizeof(pio_buf); i++)
 		pio_buf[i] = flp_written_byte(lba + i / FLP_SECTOR, i % FLP_SECTOR);
 	rw_bytes(cmd, CMD_MFM | CMD_WRITE, 30, 0, 1, 2);
-	if (!fdc_cmd(cmd, 9) || !wait_irq() || pio_transfer(pio_buf, 256, false) != 256 ||
+	if (!fdc_cmd(cmd, 9) || !wait_irq() || fdc_pio_transfer(pio_buf, 256, false) != 256 ||
 	    migguest_stop_here(NAME) == 0)
 		return false;
-	int n = pio_transfer(pio_buf + 256, (int)sizeof(pio_buf) - 256, false);
+	int n = fdc_pio_transfer(pio_buf + 256, (int)sizeof(pio_buf) - 256, false);
 	bool ok = n == (int)sizeof(pio_buf) - 256 && wait_irq() && fdc_result(res, 7) == 7;
 	tap_ok(ok && result_is(res, ST0_AT, ST1_EN, 31, 0, 1),
 	       "WRITE DATA stopped after 256 of 1024 FIFO bytes: %d more, the "
@@ -268,7 +150,7 @@ static bool stopped_command(void)
 	memset(pio_buf, 0, sizeof(pio_buf));
 	rw_bytes(cmd, CMD_MFM | CMD_READ, 30, 0, 1, 2);
 	ok = fdc_cmd(cmd, 9) && wait_irq() &&
-	     pio_transfer(pio_buf, sizeof(pio_buf), true) == (int)sizeof(pio_buf) &&
+	     fdc_pio_transfer(pio_buf, sizeof(pio_buf), true) == (int)sizeof(pio_buf) &&
 	     wait_irq() && fdc_result(res, 7) == 7;
 	tap_ok(ok && is_written(pio_buf, lba, 2),
 	       "read back: LBAs %u-%u hold what was written", lba, lba + 1);
@@ -285,7 +167,7 @@ static bool stopped_command(void)
 	memset(pio_buf, 0, sizeof(pio_buf));
 	rw_bytes(cmd, CMD_MFM | CMD_READ, 10, 1, 5, 6);
 	if (!fdc_cmd(cmd, 9) || !wait_irq() ||
-	    pio_transfer(pio_buf, sizeof(pio_buf), true) != (int)sizeof(pio_buf) ||
+	    fdc_pio_transfer(pio_buf, sizeof(pio_buf), true) != (int)sizeof(pio_buf) ||
 	    !wait_irq() || fdc_result(res, 3) != 3 || migguest_stop_here(NAME) == 0)
 		return false;
 	bool ok = fdc_result(res + 3, 4) == 4;
@@ -314,9 +196,9 @@ int main(void)
 	rw_bytes(cmd, CMD_MFM | CMD_READ, 10, 0, 7, 7);
 	uint8_t st0, pcn;
 	bool ok = fdc_cmd((const uint8_t[]){ CMD_SEEK, 0, 10 }, 3) && wait_irq() &&
-		  sense_interrupt(&st0, &pcn) && pcn == 10 &&
+		  fdc_sense_interrupt(&st0, &pcn) && pcn == 10 &&
 		  fdc_cmd(cmd, 9) && wait_irq() &&
-		  pio_transfer(pio_buf, FLP_SECTOR, true) == FLP_SECTOR &&
+		  fdc_pio_transfer(pio_buf, FLP_SECTOR, true) == FLP_SECTOR &&
 		  wait_irq() && fdc_result(res, 7) == 7;
 	tap_ok(ok && (res[0] & 0xc0) == ST0_AT && res[1] == ST1_EN &&
 	       is_image(pio_buf, FLP_LBA(10, 0, 7), 1),
