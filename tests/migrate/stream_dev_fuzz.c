@@ -27,39 +27,13 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 #define DEV_RAM (2ULL << 20)
 #include "dev-harness.h"
+#include "stream-records.h"
 
 #define ITERATIONS 2000
 #define REC_DEVICE 4
-
-struct rec { size_t off, len; uint8_t type; };
-
-static unsigned int records(const uint8_t *p, size_t len, struct rec *r,
-			    unsigned int max)
-{
-	size_t off = 12;
-	unsigned int n = 0;
-
-	while (off + 12 <= len - 24 && n < max) {
-		size_t plen = be32_ld(p + off + 8);
-
-		r[n].off = off;
-		r[n].len = plen;
-		r[n].type = p[off];
-		n++;
-		off += 12 + plen + 8;
-	}
-	return n;
-}
-
-static void reseal(uint8_t *p, size_t len, const struct rec *r)
-{
-	be64_st(p + r->off + 12 + r->len, XXH3_64bits(p + r->off, 12 + r->len));
-	be64_st(p + len - 8, XXH3_64bits(p, len - 24));
-}
 
 /* Hold (true) or release every section's device threads. */
 static void quiesce(struct mig_sections *ss, bool hold)

@@ -9,39 +9,12 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 #include "mig-harness.h"
+#include "stream-records.h"
 
 #define RAM (1ULL << 20)
 #define ITERATIONS 3000
-
-struct rec { size_t off, len; };
-
-/* Record boundaries of a stream (12-byte preamble, 12-byte head +
- * payload + 8-byte checksum, 24-byte trailer). */
-static unsigned int records(const uint8_t *p, size_t len, struct rec *r,
-			    unsigned int max)
-{
-	size_t off = 12;
-	unsigned int n = 0;
-
-	while (off + 12 <= len - 24 && n < max) {
-		size_t plen = be32_ld(p + off + 8);
-
-		r[n].off = off;
-		r[n].len = plen;
-		n++;
-		off += 12 + plen + 8;
-	}
-	return n;
-}
-
-static void reseal(uint8_t *p, size_t len, const struct rec *r)
-{
-	be64_st(p + r->off + 12 + r->len, XXH3_64bits(p + r->off, 12 + r->len));
-	be64_st(p + len - 8, XXH3_64bits(p, len - 24));
-}
 
 int main(void)
 {
