@@ -124,11 +124,11 @@ void soft_tlb_flush_all(struct soft_vm *svm)
  * instruction).  The executing flag and the attention flag form a
  * store-then-load handshake on both sides, hence the seq_cst fences.
  * While waiting, the issuer keeps flushing for purges of other CPUs, so
- * two CPUs purging at once do not wait for each other forever.
+ * two CPUs purging at once do not wait for each other forever.  self:
+ * the issuing CPU, NULL for a thread that is not a CPU.
  */
-void soft_tlb_purge_sync(struct s390_cpu *cpu)
+static void tlb_sync(struct soft_vm *svm, struct s390_cpu *self)
 {
-	struct soft_vm *svm = cpu->svm;
 	uint64_t gen = atomic_fetch_add_explicit(&svm->tlb_gen, 1,
 						 memory_order_seq_cst) + 1;
 
@@ -136,20 +136,28 @@ void soft_tlb_purge_sync(struct s390_cpu *cpu)
 		if (svm->cpus[i])
 			cpu_attention(svm->cpus[i]);
 	atomic_thread_fence(memory_order_seq_cst);
-	cpu_tlb_flush(cpu);
+	if (self)
+		cpu_tlb_flush(self);
 	for (unsigned int i = 0; i < VM_MAX_CPUS; i++) {
 		struct s390_cpu *t = svm->cpus[i];
 
-		if (!t || t == cpu)
+		if (!t || t == self)
 			continue;
 		while (atomic_load_explicit(&t->executing, memory_order_seq_cst) &&
 		       atomic_load_explicit(&t->tlb_ack, memory_order_acquire) < gen) {
-			if (cpu->tlb_gen != atomic_load_explicit(&svm->tlb_gen,
-								 memory_order_acquire))
-				cpu_tlb_flush(cpu);
+			if (self && self->tlb_gen !=
+				    atomic_load_explicit(&svm->tlb_gen,
+							 memory_order_acquire))
+				cpu_tlb_flush(self);
 			sched_yield();
 		}
 	}
+}
+
+/* The wait above from the CPU that purged (cpu: flushed at once). */
+void soft_tlb_purge_sync(struct s390_cpu *cpu)
+{
+	tlb_sync(cpu->svm, cpu);
 }
 
 /*
@@ -159,22 +167,7 @@ void soft_tlb_purge_sync(struct s390_cpu *cpu)
  */
 void soft_tlb_flush_sync(struct soft_vm *svm)
 {
-	uint64_t gen = atomic_fetch_add_explicit(&svm->tlb_gen, 1,
-						 memory_order_seq_cst) + 1;
-
-	for (unsigned int i = 0; i < VM_MAX_CPUS; i++)
-		if (svm->cpus[i])
-			cpu_attention(svm->cpus[i]);
-	atomic_thread_fence(memory_order_seq_cst);
-	for (unsigned int i = 0; i < VM_MAX_CPUS; i++) {
-		struct s390_cpu *t = svm->cpus[i];
-
-		if (!t)
-			continue;
-		while (atomic_load_explicit(&t->executing, memory_order_seq_cst) &&
-		       atomic_load_explicit(&t->tlb_ack, memory_order_acquire) < gen)
-			sched_yield();
-	}
+	tlb_sync(svm, NULL);
 }
 
 /* Mark this CPU as (not) executing instructions (soft_tlb_purge_sync). */
