@@ -40,61 +40,15 @@
 #include "tests/lib/qmp-client.h"
 #include "tests/guests/runner.h"
 #include "tests/guests/floppy-pattern.h"
+#include "tests/migrate/proc.h"
 #include "migblk.h"
-
-#define WAIT_STEPS	12000	/* x 10 ms */
 
 static char dir[64], out_src[128], out_dst[128], state[128], img[128];
 static bool floppy;
 
 static bool has(const char *path, const char *text)
 {
-	char *s = slurp(path);
-	bool found = strstr(s, text) != NULL;
-
-	free(s);
-	return found;
-}
-
-static bool wait_for(const char *path, const char *text)
-{
-	for (int i = 0; i < WAIT_STEPS; i++) {
-		if (has(path, text))
-			return true;
-		usleep(10000);
-	}
-	return false;
-}
-
-/* Spawn minivmm with stdin from a new pipe (*in gets its write end) and
- * stdout + stderr to out. */
-static int spawn(struct vmm_proc *p, bool qmp, const char *const *args,
-		 const char *out, int *in)
-{
-	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int pfd[2], so, se, rc;
-
-	if (fd < 0)
-		return -errno;
-	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		close(fd);
-		return -errno;
-	}
-	fflush(stdout);
-	fflush(stderr);
-	so = dup(STDOUT_FILENO);
-	se = dup(STDERR_FILENO);
-	dup2(fd, STDOUT_FILENO);
-	dup2(fd, STDERR_FILENO);
-	rc = vmm_spawn_in(p, qmp, false, args, pfd[0]);
-	dup2(so, STDOUT_FILENO);
-	dup2(se, STDERR_FILENO);
-	close(so);
-	close(se);
-	close(fd);
-	close(pfd[0]);
-	*in = pfd[1];
-	return rc;
+	return proc_count(path, text) != 0;
 }
 
 /* Type word (a line) until the guest answers "NAME go" (bounded). */
@@ -104,7 +58,7 @@ static bool go(int in, const char *out, const char *name, const char *word)
 	size_t n = strlen(word);
 
 	snprintf(ack, sizeof(ack), "%s go\n", name);
-	for (int i = 0; i < WAIT_STEPS / 10; i++) {
+	for (int i = 0; i < PROC_WAIT_STEPS / 10; i++) {
 		/* The guest may have answered and minivmm exited since the
 		 * last line (the pipe is then closed): the answer decides. */
 		if (has(out, ack))
@@ -118,11 +72,6 @@ static bool go(int in, const char *out, const char *name, const char *word)
 		}
 	}
 	return has(out, ack);
-}
-
-static bool exited_ok(int ws)
-{
-	return WIFEXITED(ws) && WEXITSTATUS(ws) == 0;
 }
 
 /* ---- images ---- */
@@ -253,10 +202,10 @@ int main(int argc, char **argv)
 				      "-drive", drive,
 				      floppy ? NULL : "-device", "virtio-blk-ccw,drive=d0",
 				      NULL };
-	if (spawn(&p, true, sargs, out_src, &in) < 0)
+	if (proc_spawn(&p, true, sargs, out_src, &in) < 0)
 		ksft_exit_fail_msg("spawn the source\n");
 	struct qmp_client *c = qmp_client_new(p.qmp_fd, NULL, NULL, true);
-	bool stopped = c && wait_for(out_src, ready);
+	bool stopped = c && proc_wait_for(out_src, ready);
 	ksft_test_result(stopped, "source (%s): the guest stops at '%s'\n",
 			 machine, name);
 	json_t *r = stopped ? qmp_execute(c, "migrate", json_pack("{s:s}", "uri", uri))
@@ -268,9 +217,9 @@ int main(int argc, char **argv)
 	close(in);
 	ws = vmm_wait(&p);
 	qmp_client_free(c);
-	ksft_test_result(resumed && exited_ok(ws) && verdict(out_src),
+	ksft_test_result(resumed && proc_exited_with(ws, 0) && verdict(out_src),
 			 "source: the guest finishes and passes its checks\n");
-	if (!resumed || !exited_ok(ws))
+	if (!resumed || !proc_exited_with(ws, 0))
 		show("source", out_src);
 
 	/* Destination, on the image as it was at the save (floppy). */
@@ -281,14 +230,14 @@ int main(int argc, char **argv)
 				      floppy ? NULL : "-device", "virtio-blk-ccw,drive=d0",
 				      NULL };
 	bool dst_ok = false;
-	if (saved && spawn(&p, false, dargs, out_dst, &in) == 0) {
+	if (saved && proc_spawn(&p, false, dargs, out_dst, &in) == 0) {
 		/* virtio-blk: the guest does not notify again, the restored
 		 * transport must look at the queue by itself. */
 		bool resumed2 = go(in, out_dst, name, floppy ? "go\n" : "go-quiet\n");
 
 		close(in);
 		ws = vmm_wait(&p);
-		dst_ok = resumed2 && exited_ok(ws) && verdict(out_dst);
+		dst_ok = resumed2 && proc_exited_with(ws, 0) && verdict(out_dst);
 		if (!dst_ok)
 			show("destination", out_dst);
 	}

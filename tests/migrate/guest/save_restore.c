@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +29,7 @@
 #include "tests/ksft.h"
 #include "tests/lib/qmp-client.h"
 #include "tests/guests/migcount.h"
-
-#define WAIT_STEPS	12000	/* x 10 ms: how long to wait for a line */
+#include "tests/migrate/proc.h"
 
 static char dir[64], out_src[128], out_dst[128], state[128];
 
@@ -43,79 +43,6 @@ static void expected_done(char *buf, size_t len)
 		x = migcount_step(x, i, tab);
 	snprintf(buf, len, "migcount done %016llx\n",
 		 (unsigned long long)migcount_sum(x, tab));
-}
-
-/* Spawn minivmm with stdout and stderr going to out (both). */
-static int spawn_to(struct vmm_proc *p, bool qmp, const char *const *args,
-		    const char *out)
-{
-	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int so, se, rc;
-
-	if (fd < 0)
-		return -errno;
-	fflush(stdout);
-	fflush(stderr);
-	so = dup(STDOUT_FILENO);
-	se = dup(STDERR_FILENO);
-	dup2(fd, STDOUT_FILENO);
-	dup2(fd, STDERR_FILENO);
-	rc = vmm_spawn(p, qmp, false, args);
-	dup2(so, STDOUT_FILENO);
-	dup2(se, STDERR_FILENO);
-	close(so);
-	close(se);
-	close(fd);
-	return rc;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = calloc(1, 1 << 20);
-	size_t n;
-
-	if (!f || !buf) {
-		if (f)
-			fclose(f);
-		return buf;
-	}
-	n = fread(buf, 1, (1 << 20) - 1, f);
-	buf[n] = 0;
-	fclose(f);
-	return buf;
-}
-
-/* Wait until path contains text (bounded, not a timing assertion). */
-static bool wait_for(const char *path, const char *text)
-{
-	for (int i = 0; i < WAIT_STEPS; i++) {
-		char *s = slurp(path);
-		bool found = s && strstr(s, text);
-
-		free(s);
-		if (found)
-			return true;
-		usleep(10000);
-	}
-	return false;
-}
-
-static bool exited_with(int ws, int code)
-{
-	return WIFEXITED(ws) && WEXITSTATUS(ws) == code;
-}
-
-/* Echo a process's output as TAP comments (for failures). */
-static void show(const char *path)
-{
-	char *s = slurp(path), *save = NULL;
-
-	for (char *l = s ? strtok_r(s, "\n", &save) : NULL; l;
-	     l = strtok_r(NULL, "\n", &save))
-		if (strncmp(l, "migcount progress", 17))
-			ksft_print_msg("| %s\n", l);
-	free(s);
 }
 
 static const char *error_desc(const json_t *r)
@@ -133,12 +60,12 @@ static void test_source(const char *guest, const char *done)
 	char uri[160];
 	int ws;
 
-	if (spawn_to(&p, true, args, out_src) < 0) {
+	if (proc_spawn(&p, true, args, out_src, NULL) < 0) {
 		ksft_test_result_fail("spawn the source\n");
 		return;
 	}
 	struct qmp_client *c = qmp_client_new(p.qmp_fd, NULL, NULL, true);
-	bool started = c && wait_for(out_src, "migcount progress 2\n");
+	bool started = c && proc_wait_for(out_src, "migcount progress 2\n");
 
 	ksft_test_result(started, "source: the guest runs\n");
 
@@ -200,10 +127,10 @@ static void test_source(const char *guest, const char *done)
 
 	ws = vmm_wait(&p);
 	char *s = slurp(out_src);
-	ksft_test_result(exited_with(ws, 0) && s && strstr(s, done),
+	ksft_test_result(proc_exited_with(ws, 0) && s && strstr(s, done),
 			 "source finishes with the right checksum\n");
-	if (!exited_with(ws, 0) || !s || !strstr(s, done))
-		show(out_src);
+	if (!proc_exited_with(ws, 0) || !s || !strstr(s, done))
+		proc_show(out_src, "migcount progress", UINT_MAX);
 	free(s);
 	qmp_client_free(c);
 }
@@ -217,7 +144,7 @@ static void test_destination(const char *done)
 	unsigned int first = 0;
 
 	snprintf(uri, sizeof(uri), "file:%s", state);
-	if (spawn_to(&p, false, args, out_dst) < 0) {
+	if (proc_spawn(&p, false, args, out_dst, NULL) < 0) {
 		ksft_test_result_fail("spawn the destination\n");
 		return;
 	}
@@ -227,13 +154,13 @@ static void test_destination(const char *done)
 
 	if (pl)
 		first = (unsigned int)strtoul(pl + 18, NULL, 10);
-	ksft_test_result(exited_with(ws, 0) && s && strstr(s, done),
+	ksft_test_result(proc_exited_with(ws, 0) && s && strstr(s, done),
 			 "destination finishes with the same checksum\n");
 	ksft_test_result(s && !strstr(s, "migcount start") && first >= 3,
 			 "destination continues from the saved point (first "
 			 "progress line %u)\n", first);
-	if (!exited_with(ws, 0) || !s || !strstr(s, done))
-		show(out_dst);
+	if (!proc_exited_with(ws, 0) || !s || !strstr(s, done))
+		proc_show(out_dst, "migcount progress", UINT_MAX);
 	free(s);
 }
 
@@ -250,10 +177,10 @@ static void test_smp(const char *guest, const char *done)
 	bool saved = false;
 
 	snprintf(uri, sizeof(uri), "file:%s", state);
-	if (spawn_to(&p, true, sargs, out_src) == 0) {
+	if (proc_spawn(&p, true, sargs, out_src, NULL) == 0) {
 		struct qmp_client *c = qmp_client_new(p.qmp_fd, NULL, NULL, true);
 
-		if (c && wait_for(out_src, "migcount progress 2\n")) {
+		if (c && proc_wait_for(out_src, "migcount progress 2\n")) {
 			json_t *r = qmp_execute(c, "migrate",
 						json_pack("{s:s}", "uri", uri));
 			saved = r && qmp_reply_ok(r);
@@ -262,20 +189,20 @@ static void test_smp(const char *guest, const char *done)
 		vmm_wait(&p);
 		qmp_client_free(c);
 	}
-	if (!saved || spawn_to(&p, false, dargs, out_dst) < 0) {
+	if (!saved || proc_spawn(&p, false, dargs, out_dst, NULL) < 0) {
 		ksft_test_result_fail("-smp 2: save mid-run\n");
-		show(out_src);
+		proc_show(out_src, "migcount progress", UINT_MAX);
 		return;
 	}
 	int ws = vmm_wait(&p);
 	char *o = slurp(out_dst);
 
-	ksft_test_result(exited_with(ws, 0) && o && strstr(o, done) &&
+	ksft_test_result(proc_exited_with(ws, 0) && o && strstr(o, done) &&
 			 !strstr(o, "cpu0 resumed") && !strstr(o, "migcount start"),
 			 "-smp 2: the restored stopped CPU 0 stays stopped, CPU 1 "
 			 "finishes\n");
-	if (!exited_with(ws, 0) || !o || !strstr(o, done))
-		show(out_dst);
+	if (!proc_exited_with(ws, 0) || !o || !strstr(o, done))
+		proc_show(out_dst, "migcount progress", UINT_MAX);
 	free(o);
 }
 
@@ -287,7 +214,7 @@ static void test_defer(const char *done)
 	struct vmm_proc p;
 
 	snprintf(uri, sizeof(uri), "file:%s", state);
-	if (spawn_to(&p, true, args, out_dst) < 0) {
+	if (proc_spawn(&p, true, args, out_dst, NULL) < 0) {
 		ksft_test_result_fail("-incoming defer: spawn\n");
 		return;
 	}
@@ -300,12 +227,12 @@ static void test_defer(const char *done)
 	char *o = slurp(out_dst);
 
 	ksft_test_result(bad && strstr(error_desc(bad), "unknown migration protocol: exec:cat") &&
-			 good && qmp_reply_ok(good) && exited_with(ws, 0) &&
+			 good && qmp_reply_ok(good) && proc_exited_with(ws, 0) &&
 			 o && strstr(o, done) && !strstr(o, "cpu0 resumed"),
 			 "-incoming defer: migrate-incoming refuses exec:, loads "
 			 "file: and the guest finishes\n");
 	if (!o || !strstr(o, done))
-		show(out_dst);
+		proc_show(out_dst, "migcount progress", UINT_MAX);
 	json_decref(bad);
 	json_decref(good);
 	qmp_client_free(c);
@@ -320,18 +247,18 @@ static void refused(const char *what, const char *const *args,
 	struct vmm_proc p;
 	bool ok;
 
-	if (spawn_to(&p, false, args, out_dst) < 0) {
+	if (proc_spawn(&p, false, args, out_dst, NULL) < 0) {
 		ksft_test_result_fail("%s: spawn\n", what);
 		return;
 	}
 	int ws = vmm_wait(&p);
 	char *s = slurp(out_dst);
 
-	ok = exited_with(ws, 1) && s && !strstr(s, "migcount");
+	ok = proc_exited_with(ws, 1) && s && !strstr(s, "migcount");
 	for (; ok && *needles; needles++)
 		ok = strstr(s, *needles) != NULL;
 	ksft_test_result(ok, "%s is refused up front\n", what);
-	show(out_dst);
+	proc_show(out_dst, "migcount progress", UINT_MAX);
 	free(s);
 }
 

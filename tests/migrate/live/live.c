@@ -41,87 +41,9 @@
 
 #include "tests/ksft.h"
 #include "tests/lib/qmp-client.h"
-
-#define WAIT_STEPS	12000	/* x 10 ms */
+#include "tests/migrate/proc.h"
 
 static char dir[64], out_src[128], out_dst[128];
-
-static int spawn_to(struct vmm_proc *p, const char *const *args,
-		    const char *out)
-{
-	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int so, se, rc;
-
-	if (fd < 0)
-		return -errno;
-	fflush(stdout);
-	fflush(stderr);
-	so = dup(STDOUT_FILENO);
-	se = dup(STDERR_FILENO);
-	dup2(fd, STDOUT_FILENO);
-	dup2(fd, STDERR_FILENO);
-	rc = vmm_spawn(p, true, false, args);
-	dup2(so, STDOUT_FILENO);
-	dup2(se, STDERR_FILENO);
-	close(so);
-	close(se);
-	close(fd);
-	return rc;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = calloc(1, 1 << 20);
-	size_t n;
-
-	if (!f || !buf) {
-		if (f)
-			fclose(f);
-		return buf;
-	}
-	n = fread(buf, 1, (1 << 20) - 1, f);
-	buf[n] = 0;
-	fclose(f);
-	return buf;
-}
-
-/* Occurrences of text in the file. */
-static unsigned int count(const char *path, const char *text)
-{
-	char *s = slurp(path), *p = s;
-	unsigned int n = 0;
-
-	while (p && (p = strstr(p, text))) {
-		n++;
-		p += strlen(text);
-	}
-	free(s);
-	return n;
-}
-
-/* Wait until the file holds at least n copies of text. */
-static bool wait_count(const char *path, const char *text, unsigned int n)
-{
-	for (int i = 0; i < WAIT_STEPS; i++) {
-		if (count(path, text) >= n)
-			return true;
-		usleep(10000);
-	}
-	return false;
-}
-
-static void show(const char *path)
-{
-	char *s = slurp(path), *save = NULL;
-	unsigned int shown = 0;
-
-	for (char *l = s ? strtok_r(s, "\n", &save) : NULL; l && shown < 40;
-	     l = strtok_r(NULL, "\n", &save))
-		if (strncmp(l, "miglive round", 13))
-			ksft_print_msg("| %s\n", l), shown++;
-	free(s);
-}
 
 static const char *str(const json_t *o, const char *k)
 {
@@ -148,7 +70,7 @@ static bool terminal(const char *st)
 /* Poll query-migrate until the status is one of the final ones. */
 static json_t *wait_final(struct qmp_client *c)
 {
-	for (int i = 0; i < WAIT_STEPS; i++) {
+	for (int i = 0; i < PROC_WAIT_STEPS; i++) {
 		json_t *q = query(c);
 		const char *st = str(q, "status");
 
@@ -165,7 +87,7 @@ static json_t *wait_final(struct qmp_client *c)
 /* Poll until active with at least min bytes transferred. */
 static bool wait_active(struct qmp_client *c, json_int_t min)
 {
-	for (int i = 0; i < WAIT_STEPS; i++) {
+	for (int i = 0; i < PROC_WAIT_STEPS; i++) {
 		json_t *q = query(c);
 		json_int_t t = json_integer_value(json_object_get(
 			json_object_get(q, "ram"), "transferred"));
@@ -229,18 +151,13 @@ static bool running(struct qmp_client *c)
 	return on;
 }
 
-static bool exited_with(int ws, int code)
-{
-	return WIFEXITED(ws) && WEXITSTATUS(ws) == code;
-}
-
 /* The source guest goes on: two more rounds than now, and no BAD. */
 static bool source_runs_on(struct qmp_client *s)
 {
-	unsigned int n = count(out_src, "miglive round");
+	unsigned int n = proc_count(out_src, "miglive round");
 
-	return running(s) && wait_count(out_src, "miglive round", n + 2) &&
-	       !count(out_src, "miglive BAD");
+	return running(s) && proc_wait_count(out_src, "miglive round", n + 2) &&
+	       !proc_count(out_src, "miglive BAD");
 }
 
 struct dest {
@@ -252,7 +169,7 @@ struct dest {
 static bool dest_start(struct dest *d, const char *const *args)
 {
 	memset(d, 0, sizeof(*d));
-	if (spawn_to(&d->p, args, out_dst) < 0)
+	if (proc_spawn(&d->p, true, args, out_dst, NULL) < 0)
 		return false;
 	d->c = qmp_client_new(d->p.qmp_fd, NULL, NULL, true);
 	/* -incoming defer: the migration thread listens on migrate-incoming */
@@ -310,7 +227,7 @@ static void test_refused(struct qmp_client *s, const char *what,
 		ksft_test_result_fail("%s: start\n", what);
 		ksft_test_result_skip("%s: destination\n", what);
 		ksft_test_result_skip("%s: source runs on\n", what);
-		show(out_dst);
+		proc_show(out_dst, "miglive round", 40);
 		vmm_kill(&d.p);
 		qmp_client_free(d.c);
 		return;
@@ -333,12 +250,12 @@ static void test_refused(struct qmp_client *s, const char *what,
 	json_decref(q);
 
 	int ws = vmm_wait(&d.p);
-	ksft_test_result(exited_with(ws, 1) && count(out_dst, needle) &&
-			 !count(out_dst, "miglive"),
+	ksft_test_result(proc_exited_with(ws, 1) && proc_count(out_dst, needle) &&
+			 !proc_count(out_dst, "miglive"),
 			 "%s: the destination exits 1 with the reason, guest "
 			 "never started\n", what);
-	if (!exited_with(ws, 1) || !count(out_dst, needle))
-		show(out_dst);
+	if (!proc_exited_with(ws, 1) || !proc_count(out_dst, needle))
+		proc_show(out_dst, "miglive round", 40);
 	qmp_client_free(d.c);
 	ksft_test_result(source_runs_on(s), "%s: the source guest runs on\n",
 			 what);
@@ -376,10 +293,10 @@ static void test_cancel(struct qmp_client *s, const char *const *dargs)
 			 "migrate refused: %s)\n", evs, busy ? "yes" : "no");
 	json_decref(q);
 	int ws = vmm_wait(&d.p);
-	ksft_test_result(exited_with(ws, 1) && !count(out_dst, "miglive"),
+	ksft_test_result(proc_exited_with(ws, 1) && !proc_count(out_dst, "miglive"),
 			 "cancel: the destination exits 1 without running\n");
-	if (!exited_with(ws, 1))
-		show(out_dst);
+	if (!proc_exited_with(ws, 1))
+		proc_show(out_dst, "miglive round", 40);
 	qmp_client_free(d.c);
 	ksft_test_result(source_runs_on(s), "cancel: the source guest runs on "
 			 "intact\n");
@@ -450,12 +367,12 @@ static void test_final_failure(struct qmp_client *s, const char *const *dargs)
 	json_decref(resume);
 	json_decref(q);
 	int ws = vmm_wait(&d.p);
-	ksft_test_result(exited_with(ws, 1) && count(out_dst, "read-only") &&
-			 !count(out_dst, "miglive"),
+	ksft_test_result(proc_exited_with(ws, 1) && proc_count(out_dst, "read-only") &&
+			 !proc_count(out_dst, "miglive"),
 			 "failure in the final phase: the destination exits 1 "
 			 "with the reason, guest never started\n");
-	if (!exited_with(ws, 1))
-		show(out_dst);
+	if (!proc_exited_with(ws, 1))
+		proc_show(out_dst, "miglive round", 40);
 	qmp_client_free(d.c);
 	ksft_test_result(source_runs_on(s), "failure in the final phase: the "
 			 "source guest was resumed and runs on intact\n");
@@ -497,19 +414,19 @@ static void test_live(struct qmp_client *s, const char *const *dargs)
 	ksft_test_result(!running(s), "live: the source stays paused\n");
 
 	/* The destination's guest checks every page and goes on. */
-	bool ok = wait_count(out_dst, "miglive round", 3);
+	bool ok = proc_wait_count(out_dst, "miglive round", 3);
 	q = query(d.c);
-	ksft_test_result(ok && !count(out_dst, "miglive BAD") &&
-			 !count(out_dst, "miglive start") &&
+	ksft_test_result(ok && !proc_count(out_dst, "miglive BAD") &&
+			 !proc_count(out_dst, "miglive start") &&
 			 !strcmp(str(q, "status"), "completed") && running(d.c),
 			 "live: the destination guest verifies its memory and "
 			 "runs\n");
-	if (!ok || count(out_dst, "miglive BAD"))
-		show(out_dst);
+	if (!ok || proc_count(out_dst, "miglive BAD"))
+		proc_show(out_dst, "miglive round", 40);
 	json_decref(q);
 	json_decref(qmp_execute(d.c, "quit", NULL));
 	int ws = vmm_wait(&d.p);
-	ksft_test_result(exited_with(ws, 0), "live: the destination quits\n");
+	ksft_test_result(proc_exited_with(ws, 0), "live: the destination quits\n");
 	qmp_client_free(d.c);
 }
 
@@ -552,10 +469,10 @@ int main(int argc, char **argv)
 					 "tcp:127.0.0.1:0", NULL };
 	struct vmm_proc sp;
 
-	if (spawn_to(&sp, sargs, out_src) < 0)
+	if (proc_spawn(&sp, true, sargs, out_src, NULL) < 0)
 		ksft_exit_fail_msg("cannot start the source\n");
 	struct qmp_client *s = qmp_client_new(sp.qmp_fd, NULL, NULL, true);
-	bool up = s && wait_count(out_src, "miglive round", 2);
+	bool up = s && proc_wait_count(out_src, "miglive round", 2);
 	ksft_test_result(up, "source: the guest runs\n");
 
 	/* URIs the source refuses at once. */
@@ -577,10 +494,10 @@ int main(int argc, char **argv)
 
 	json_decref(qmp_execute(s, "quit", NULL));
 	int ws = vmm_wait(&sp);
-	ksft_test_result(exited_with(ws, 0) && !count(out_src, "miglive BAD"),
+	ksft_test_result(proc_exited_with(ws, 0) && !proc_count(out_src, "miglive BAD"),
 			 "source: quits after the migration\n");
-	if (!exited_with(ws, 0))
-		show(out_src);
+	if (!proc_exited_with(ws, 0))
+		proc_show(out_src, "miglive round", 40);
 	qmp_client_free(s);
 	unlink(out_src);
 	unlink(out_dst);
