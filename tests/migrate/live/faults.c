@@ -41,7 +41,7 @@
  *   - the destination runs the guest only if it received all of GO; then
  *     the source says completed and stays paused (never both running);
  *   - every cut before the source sent GO: the source says failed with a
- *     reason and its guest runs on intact (new "miglive round" lines, no
+ *     reason and its guest runs on intact (new g_round lines, no
  *     BAD); the destination exits 1 with "-incoming tcp:...: reason" and
  *     the guest never ran there;
  *   - a cut after the source sent GO but before the destination had all
@@ -50,13 +50,18 @@
  *     on the source runs the guest on intact (what a management layer
  *     does when the destination does not come up, as with QEMU's
  *     postmigrate state).
- * argv[1]: miglive.elf; $MINIVMM: the minivmm binary.
+ * Then a second source runs migdisk.c, which reads its virtio-blk disk
+ * (and checks it) every round besides checking memory: cuts and cancels
+ * in pre-copy and in the final phase, where the device's worker is held,
+ * must let the device go again (its next read completes).
+ * argv[1]: miglive.elf, argv[2]: migdisk.elf; $MINIVMM: the minivmm binary.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +72,7 @@
 
 #include "tests/ksft.h"
 #include "tests/guests/runner.h"
+#include "tests/migrate/guest/migblk.h"
 #include "livelib.h"
 
 /* Places in the forward stream. */
@@ -358,6 +364,9 @@ static void proxy_stop(struct proxy *x)
 
 static char out_src[128], out_dst[128], out_src0[128];
 static const char *const *dargs;
+/* The guest's words: miglive.c, then migdisk.c. */
+static const char *g_name = "miglive", *g_round = "miglive round",
+		  *g_bad = "miglive BAD", *g_start = "miglive start";
 
 static uint64_t rng;
 
@@ -442,7 +451,7 @@ static bool migrate_through(struct qmp_client *s, struct cut cut,
 
 static bool dest_ran(void)
 {
-	return lt_count(out_dst, "miglive") > 0;
+	return lt_count(out_dst, g_name) > 0;
 }
 
 /* The destination's "minivmm: -incoming tcp:...: reason" line. */
@@ -463,7 +472,7 @@ static bool cont_runs_on(struct qmp_client *s)
 {
 	json_decref(qmp_execute(s, "cont", NULL));
 	lt_drop_events(s, "RESUME");
-	return lt_runs_on(s, out_src, "miglive round", "miglive BAD", 2);
+	return lt_runs_on(s, out_src, g_round, g_bad, 2);
 }
 
 static void one_cut(struct qmp_client *s, struct cut cut, enum expect ex)
@@ -475,6 +484,8 @@ static void one_cut(struct qmp_client *s, struct cut cut, enum expect ex)
 	describe(what, sizeof(what), &cut);
 	if (!migrate_through(s, cut, &r, &d)) {
 		ksft_test_result_fail("cut %s: the migration did not run\n", what);
+		if (d.p.pid > 0)		/* no source may ever come */
+			kill(d.p.pid, SIGTERM);
 		lt_dest_end(&d);
 		proxy_stop(&r.x);
 		json_decref(r.q);
@@ -484,9 +495,9 @@ static void one_cut(struct qmp_client *s, struct cut cut, enum expect ex)
 	bool completed = !strcmp(st, "completed");
 
 	if (ex == EX_DONE) {
-		bool dst_ok = lt_wait_count(out_dst, "miglive round", 2) &&
-			      !lt_count(out_dst, "miglive BAD") &&
-			      !lt_count(out_dst, "miglive start") && lt_running(d.c);
+		bool dst_ok = lt_wait_count(out_dst, g_round, 2) &&
+			      !lt_count(out_dst, g_bad) &&
+			      !lt_count(out_dst, g_start) && lt_running(d.c);
 
 		json_decref(qmp_execute(d.c, "quit", NULL));
 		r.ws = lt_dest_end(&d);
@@ -514,7 +525,7 @@ static void one_cut(struct qmp_client *s, struct cut cut, enum expect ex)
 		ok = !strcmp(st, "failed") && lt_str(r.q, "error-desc")[0] &&
 		     strstr(r.evs, "failed") && dst_ok && r.x.cut_done &&
 		     (!final || (r.stop && r.resume)) &&
-		     lt_runs_on(s, out_src, "miglive round", "miglive BAD", 2);
+		     lt_runs_on(s, out_src, g_round, g_bad, 2);
 		ksft_test_result(ok, "cut %s (at %llu): source failed (%s)%s, "
 				 "its guest runs on; destination exits 1, never "
 				 "ran (%s)\n", what, r.x.cut_done ? (unsigned long long)
@@ -575,7 +586,10 @@ static void one_cancel(struct qmp_client *s, struct cut cut, const char *status)
 		r.stop = lt_count_events(s, "STOP") > 0;
 		r.resume = lt_count_events(s, "RESUME") > 0;
 	}
-	/* the source closed: the proxy passes the EOF on */
+	/* the source closed: the proxy passes the EOF on (nothing held:
+	 * no source may ever come) */
+	if (!held && d.p.pid > 0)
+		kill(d.p.pid, SIGTERM);
 	r.ws = lt_dest_end(&d);
 	proxy_stop(&r.x);
 	bool final = !strcmp(status, "device");
@@ -586,7 +600,7 @@ static void one_cancel(struct qmp_client *s, struct cut cut, const char *status)
 	     !strcmp(lt_str(r.q, "status"), "cancelled") &&
 	     strstr(r.evs, "cancelling,cancelled") &&
 	     (!final || (r.stop && r.resume)) && dst_ok &&
-	     lt_runs_on(s, out_src, "miglive round", "miglive BAD", 2);
+	     lt_runs_on(s, out_src, g_round, g_bad, 2);
 	ksft_test_result(ok, "cancel with the stream held at %s (source %s%s): "
 			 "cancelled, its guest runs on; destination exits 1, "
 			 "never ran (%s)\n", what, at,
@@ -606,8 +620,9 @@ int main(int argc, char **argv)
 	struct qmp_client *s;
 
 	ksft_print_header();
-	if (argc < 2 || !getenv("MINIVMM"))
-		ksft_exit_skip("usage: MINIVMM=minivmm %s miglive.elf\n", argv[0]);
+	if (argc < 3 || !getenv("MINIVMM"))
+		ksft_exit_skip("usage: MINIVMM=minivmm %s miglive.elf migdisk.elf\n",
+			       argv[0]);
 	lt_init("faults");
 	lt_path(out_src0, sizeof(out_src0), "src0.out");
 	lt_path(out_src, sizeof(out_src), "src.out");
@@ -632,15 +647,15 @@ int main(int argc, char **argv)
 	if (lt_spawn(&sp, sargs, out_src0, NULL) < 0)
 		ksft_exit_fail_msg("cannot start the source\n");
 	s = qmp_client_new(sp.qmp_fd, NULL, NULL, true);
-	if (!s || !lt_wait_count(out_src0, "miglive round", 2))
+	if (!s || !lt_wait_count(out_src0, g_round, 2))
 		ksft_exit_fail_msg("the first source's guest does not run\n");
 	struct run r0;
 	struct lt_dest d0;
 
 	if (!migrate_through(s, (struct cut){ CUT_NONE, AN_START, 0, false }, &r0, &d0))
 		ksft_exit_fail_msg("first run: no migration\n");
-	bool up = lt_wait_count(out_dst, "miglive round", 2) &&
-		  !lt_count(out_dst, "miglive BAD");
+	bool up = lt_wait_count(out_dst, g_round, 2) &&
+		  !lt_count(out_dst, g_bad);
 	json_decref(qmp_execute(d0.c, "quit", NULL));
 	int ws0 = lt_dest_end(&d0);
 	/* the stream as the thread saw it: join it before reading */
@@ -726,7 +741,21 @@ int main(int argc, char **argv)
 
 	unsigned int n_go = 5;			/* the last five */
 
-	ksft_set_plan(2 + n + 4 + 1);
+	/* the disk guest: the final phase, where the device is held */
+	const struct cut disk_cuts[] = {
+		{ CUT_FWD, AN_RAM, 100, false },
+		{ CUT_FWD, AN_SKEYS, 0, false },
+		{ CUT_FWD, AN_DEVICE, 0, false },
+		{ CUT_FWD, AN_DEVICE, dev / 2, false },
+		{ CUT_FWD, AN_END, 0, false },
+		{ CUT_FWD, AN_TRAILER, 12, false },
+		{ CUT_FWD, AN_GO, 0, false },
+		{ CUT_RET, AN_START, 21, false },
+		{ CUT_RET, AN_START, 39, false },
+	};
+
+	ksft_set_plan(2 + n + 4 + 1 +
+		      1 + sizeof(disk_cuts) / sizeof(disk_cuts[0]) + 2 + 1);
 	ksft_print_msg("seed %llu (FAULTS_SEED=%llu repeats this run)\n",
 		       (unsigned long long)seed, (unsigned long long)seed);
 	ksft_test_result(layout && up && lt_exited_with(ws0, 0) &&
@@ -745,7 +774,7 @@ int main(int argc, char **argv)
 	if (lt_spawn(&sp, sargs, out_src, NULL) < 0)
 		ksft_exit_fail_msg("cannot start the source\n");
 	s = qmp_client_new(sp.qmp_fd, NULL, NULL, true);
-	ksft_test_result(s && lt_wait_count(out_src, "miglive round", 2),
+	ksft_test_result(s && lt_wait_count(out_src, g_round, 2),
 			 "source: the guest runs\n");
 	for (unsigned int i = 0; i < n - n_go; i++)
 		one_cut(s, cuts[i].c, cuts[i].ex);
@@ -764,10 +793,53 @@ int main(int argc, char **argv)
 
 	json_decref(qmp_execute(s, "quit", NULL));
 	int ws = vmm_wait(&sp);
-	ksft_test_result(lt_exited_with(ws, 0) && !lt_count(out_src, "miglive BAD"),
+	ksft_test_result(lt_exited_with(ws, 0) && !lt_count(out_src, g_bad),
 			 "source: quits, its guest never saw a bad page\n");
 	if (!lt_exited_with(ws, 0))
-		lt_show("source", out_src, "miglive round");
+		lt_show("source", out_src, g_round);
+	qmp_client_free(s);
+
+	/*
+	 * A guest that keeps using its virtio-blk disk (migdisk.c): the
+	 * final phase holds the device's worker; every failure there must
+	 * let it go, or the guest's next read never completes.
+	 */
+	char img[128], drive[192];
+
+	lt_path(img, sizeof(img), "disk.img");
+	snprintf(drive, sizeof(drive), "file=%s,format=raw,if=none,id=d0", img);
+	FILE *f = fopen(img, "wb");
+	for (uint32_t o = 0; f && o < MIGBLK_IMG_BYTES; o++)
+		fputc(migblk_img_byte(o / 512, o % 512), f);
+	if (!f || fclose(f))
+		ksft_exit_fail_msg("cannot write %s\n", img);
+	const char *const sargs_disk[] = { "-M", "s390-ccw-mini-3", "-drive", drive,
+					   "-device", "virtio-blk-ccw,drive=d0",
+					   "-kernel", argv[2], NULL };
+	const char *const dargs_disk[] = { "-M", "s390-ccw-mini-3", "-drive", drive,
+					   "-device", "virtio-blk-ccw,drive=d0",
+					   "-incoming", "tcp:127.0.0.1:0", NULL };
+	dargs = dargs_disk;
+	g_name = "migdisk";
+	g_round = "migdisk round";
+	g_bad = "migdisk BAD";
+	g_start = "migdisk start";
+	if (lt_spawn(&sp, sargs_disk, out_src, NULL) < 0)
+		ksft_exit_fail_msg("cannot start the disk source\n");
+	s = qmp_client_new(sp.qmp_fd, NULL, NULL, true);
+	ksft_test_result(s && lt_wait_count(out_src, g_round, 2),
+			 "disk source: the guest reads its disk and runs\n");
+	for (unsigned int i = 0; i < sizeof(disk_cuts) / sizeof(disk_cuts[0]); i++)
+		one_cut(s, disk_cuts[i], EX_FAIL);
+	one_cancel(s, (struct cut){ CUT_FWD, AN_SKEYS, 0, true }, "device");
+	one_cancel(s, (struct cut){ CUT_RET, AN_START, 20, true }, "device");
+	json_decref(qmp_execute(s, "quit", NULL));
+	ws = vmm_wait(&sp);
+	ksft_test_result(lt_exited_with(ws, 0) && !lt_count(out_src, g_bad),
+			 "disk source: quits, its guest never saw a bad page or "
+			 "a stuck read\n");
+	if (!lt_exited_with(ws, 0) || lt_count(out_src, g_bad))
+		lt_show("disk source", out_src, g_round);
 	qmp_client_free(s);
 	lt_cleanup();
 	return ksft_finished();
