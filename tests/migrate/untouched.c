@@ -59,6 +59,7 @@ static void test_pages(void)
 	if (!u) {
 		ksft_test_result_skip("pagemap not usable here: %s\n", why);
 		ksft_test_result_skip("pages\n");
+		ksft_test_result_skip("sub-range\n");
 		munmap(m, NP * PG);
 		return;
 	}
