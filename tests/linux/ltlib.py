@@ -43,6 +43,16 @@ def fetch():
     return env, None
 
 
+def begin():
+    """The TAP header and the fetch-linux assignments (fetch()); None
+    after a "1..0 # SKIP" line when the packages cannot be fetched."""
+    tap("TAP version 13")
+    env, reason = fetch()
+    if env is None:
+        tap("1..0 # SKIP Debian s390x packages cannot be fetched: " + reason)
+    return env
+
+
 def workdir(keep, prefix):
     """--keep DIR, or a new temporary directory."""
     work = pathlib.Path(keep) if keep else pathlib.Path(
