@@ -95,6 +95,9 @@ struct mig_live {
 	struct mig_writer *w;
 	uint64_t *final_bitmap;
 	bool paused_by_us, was_running, quiesced;
+	/* A completed migration's writer, its devices still held until the
+	 * source is continued (release_held) or destroyed; l->lock. */
+	struct mig_writer *held;
 	bool accepted;			/* destination: ACCEPT sent */
 	int call_rc;
 	char *call_err;
@@ -381,6 +384,12 @@ static void post_event(struct mig_live *l, uint8_t kind, uint32_t val)
 static void set_status(struct mig_live *l, enum mig_status st)
 {
 	pthread_mutex_lock(&l->lock);
+	/* After migrate_cancel said "cancelling" only the end may follow. */
+	if (l->info.status == MIG_ST_CANCELLING && st != MIG_ST_CANCELLED &&
+	    st != MIG_ST_FAILED) {
+		pthread_mutex_unlock(&l->lock);
+		return;
+	}
 	l->info.status = st;
 	pthread_mutex_unlock(&l->lock);
 	post_event(l, 0, st);
@@ -567,6 +576,11 @@ static void final_phase(struct mig_live *l)
 	char *err = NULL;
 	int rc;
 
+	if (cancelled(l)) {	/* migrate_cancel runs on this thread too */
+		l->call_rc = -ECANCELED;
+		l->call_err = NULL;
+		return;
+	}
 	l->was_running = vm_pause(l->vm);
 	l->paused_by_us = true;
 	l->t_pause = now_ms();
@@ -619,6 +633,19 @@ static void go_phase(struct mig_live *l)
 			}
 	}
 	free(bm);
+	if (!rc) {
+		/* After LOADED the destination only waits for GO: anything
+		 * readable now is its EOF, an error or a stray frame.  GO sent
+		 * into a closed connection would "complete" a migration whose
+		 * guest then runs nowhere. */
+		struct pollfd p = { .fd = l->sock, .events = POLLIN | POLLRDHUP };
+
+		if (poll(&p, 1, 0) != 0) {
+			error_setf(&l->call_err, "the destination closed the "
+				   "connection after LOADED");
+			rc = -EPIPE;
+		}
+	}
 	if (!rc) {
 		size_t n = mig_rp_encode(buf, MIG_RP_GO, NULL);
 		struct iovec iov = { .iov_base = buf, .iov_len = n };
@@ -821,6 +848,8 @@ static void run_outgoing(struct mig_live *l)
 	 * devices; here the last pages, END and the trailer go out.  The
 	 * pages of the last sync are still to send: the final sync ORs the
 	 * rest into them. */
+	if (!rc && cancelled(l))	/* a cancel during the last pass */
+		rc = -ECANCELED;
 	if (!rc) {
 		memcpy(l->final_bitmap, bm, words * sizeof(uint64_t));
 		rc = loop_call(l, final_phase);
@@ -880,10 +909,15 @@ static void run_outgoing(struct mig_live *l)
 	l->info.total_time = now_ms() - l->t_start;
 	pthread_mutex_unlock(&l->lock);
 	if (!rc) {
+		/* The devices stay held: the destination runs the guest now
+		 * (QEMU inactivates the source's disks the same way) -- until
+		 * a cont here, before the status can tell a client to. */
+		pthread_mutex_lock(&l->lock);
+		l->held = l->w;
+		pthread_mutex_unlock(&l->lock);
+		l->w = NULL;
 		set_status(l, MIG_ST_COMPLETED);
 		progress(l, true);
-		/* The devices stay held: the destination runs the guest now
-		 * (QEMU inactivates the source's disks the same way). */
 		l->quiesced = false;
 		fprintf(stderr, "minivmm: migration to %s completed: %llu bytes, "
 			"%u passes, downtime %llu ms\n", l->uri,
@@ -905,11 +939,8 @@ static void run_outgoing(struct mig_live *l)
 	free(l->final_bitmap);
 	l->final_bitmap = NULL;
 	if (l->w) {
-		/* completed: keep the devices held (mig_writer_free would let
-		 * them go); a failure let them go in abort_phase, or here when
+		/* a failure let the devices go in abort_phase, or here when
 		 * the loop is gone */
-		if (!rc)
-			mig_writer_quiesce_forget(l->w);
 		mig_writer_free(l->w);
 		l->w = NULL;
 	}
@@ -982,8 +1013,10 @@ static int dest_loaded(void *opaque, char **err)
 	if (rc == -EPIPE) {
 		free(*err);
 		*err = NULL;
-		error_setf(err, "the source closed the connection before GO "
-			   "(it failed or was cancelled; the guest runs there)");
+		error_setf(err, "the connection ended before GO: the guest did "
+			   "not start here; the source keeps it (running if its "
+			   "migration failed, paused if it completed: QMP cont "
+			   "there resumes it)");
 	} else if (!rc && type != MIG_RP_GO) {
 		error_setf(err, "return path: expected GO, got %s",
 			   rp_name(type));
@@ -1147,6 +1180,20 @@ static void *mig_thread(void *arg)
 	return NULL;
 }
 
+/* The source is continued after a completed migration (QMP cont, when
+ * the destination did not come up): its devices work again. */
+static void release_held(void *opaque)
+{
+	struct mig_live *l = opaque;
+	struct mig_writer *w;
+
+	pthread_mutex_lock(&l->lock);
+	w = l->held;
+	l->held = NULL;
+	pthread_mutex_unlock(&l->lock);
+	mig_writer_free(w);	/* lets the devices go */
+}
+
 int mig_live_create(struct mig_live **out, struct vm *vm,
 		    const struct mig_live_ops *ops, void *opaque, char **err)
 {
@@ -1183,6 +1230,7 @@ int mig_live_create(struct mig_live **out, struct vm *vm,
 		return -rc;
 	}
 	l->thread_started = true;
+	vm_set_resume_hook(vm, release_held, l);
 	*out = l;
 	return 0;
 }
@@ -1212,6 +1260,15 @@ void mig_live_destroy(struct mig_live *l)
 		 * sandbox gate; main opens it on every such path anyway. */
 		sandbox_open_gate();
 		pthread_join(l->thread, NULL);
+	}
+	if (l->vm->resume_fn == release_held)
+		vm_set_resume_hook(l->vm, NULL, NULL);
+	if (l->held) {
+		/* Quitting a completed source: its devices must not run the
+		 * requests they hold against images the destination owns. */
+		mig_writer_quiesce_forget(l->held);
+		mig_writer_free(l->held);
+		l->held = NULL;
 	}
 	/* Work the thread posted that the loop never ran. */
 	mainloop_cancel(l->vm->loop, loop_call_cb, l);

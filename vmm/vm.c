@@ -459,6 +459,12 @@ void vm_set_boot_hook(struct vm *vm, vm_boot_fn *fn, void *opaque)
 	vm->boot_opaque = opaque;
 }
 
+void vm_set_resume_hook(struct vm *vm, void (*fn)(void *opaque), void *opaque)
+{
+	vm->resume_fn = fn;
+	vm->resume_opaque = opaque;
+}
+
 void vm_emit_event(struct vm *vm, enum vm_event_type type, bool guest,
 		   const char *reason)
 {
@@ -512,6 +518,8 @@ bool vm_resume(struct vm *vm)
 	for (unsigned int i = 0; i < vm->ncpus; i++)
 		pthread_cond_broadcast(&vm->vcpus[i]->cond);
 	pthread_mutex_unlock(&vm->lock);
+	if (was_paused && vm->resume_fn)
+		vm->resume_fn(vm->resume_opaque);
 	return was_paused;
 }
 

@@ -146,6 +146,8 @@ struct vm {
 	void *event_opaque;
 	vm_boot_fn *boot_fn;
 	void *boot_opaque;
+	void (*resume_fn)(void *opaque);	/* see vm_set_resume_hook() */
+	void *resume_opaque;
 
 	/* Dirty log (vm_dirty_log_*).  dirty_vmm holds the VMM's own writes
 	 * (vm_mark_dirty), dirty_scratch receives the backend's log; both are
@@ -194,6 +196,10 @@ void vm_emit_event(struct vm *vm, enum vm_event_type type, bool guest,
 		   const char *reason);
 void vm_set_event_sink(struct vm *vm, vm_event_fn *fn, void *opaque);
 void vm_set_boot_hook(struct vm *vm, vm_boot_fn *fn, void *opaque);
+/* fn(opaque) runs after vm_resume() resumed a paused VM, on the caller's
+ * thread, no lock held (a completed live migration lets its devices go
+ * when the source is continued, as QEMU's cont reactivates them). */
+void vm_set_resume_hook(struct vm *vm, void (*fn)(void *opaque), void *opaque);
 
 /* End the VM (first call wins); wakes and kicks every vCPU. Any thread. */
 void vm_request_end(struct vm *vm, enum vm_end why, const char *fmt, ...)

@@ -755,7 +755,7 @@ int main(int argc, char **argv)
 	};
 
 	ksft_set_plan(2 + n + 4 + 1 +
-		      1 + sizeof(disk_cuts) / sizeof(disk_cuts[0]) + 2 + 1);
+		      1 + sizeof(disk_cuts) / sizeof(disk_cuts[0]) + 1 + 2 + 1);
 	ksft_print_msg("seed %llu (FAULTS_SEED=%llu repeats this run)\n",
 		       (unsigned long long)seed, (unsigned long long)seed);
 	ksft_test_result(layout && up && lt_exited_with(ws0, 0) &&
@@ -831,6 +831,9 @@ int main(int argc, char **argv)
 			 "disk source: the guest reads its disk and runs\n");
 	for (unsigned int i = 0; i < sizeof(disk_cuts) / sizeof(disk_cuts[0]); i++)
 		one_cut(s, disk_cuts[i], EX_FAIL);
+	/* GO lost: completed, the disk held; cont must let it go again
+	 * (the guest's next read would hang otherwise). */
+	one_cut(s, (struct cut){ CUT_FWD, AN_GO, 1, false }, EX_LOST_GO);
 	one_cancel(s, (struct cut){ CUT_FWD, AN_SKEYS, 0, true }, "device");
 	one_cancel(s, (struct cut){ CUT_RET, AN_START, 20, true }, "device");
 	json_decref(qmp_execute(s, "quit", NULL));
