@@ -41,7 +41,7 @@
 #include "tests/guests/runner.h"
 #include "tests/guests/floppy-pattern.h"
 #include "tests/migrate/proc.h"
-#include "migblk.h"
+#include "migimage.h"
 
 static char dir[64], out_src[128], out_dst[128], state[128], img[128];
 static bool floppy;
@@ -72,69 +72,6 @@ static bool go(int in, const char *out, const char *name, const char *word)
 		}
 	}
 	return has(out, ack);
-}
-
-/* ---- images ---- */
-
-static uint8_t img_byte(uint64_t off)
-{
-	if (floppy)
-		return flp_image_byte((uint32_t)(off / FLP_SECTOR), off % FLP_SECTOR);
-	return migblk_img_byte((uint32_t)(off / 512), off % 512);
-}
-
-/* What the guest leaves at off. */
-static uint8_t final_byte(uint64_t off, const char *name)
-{
-	uint32_t s = (uint32_t)(off / 512), i = off % 512;
-
-	if (floppy) {
-		uint32_t w = FLP_LBA(30, 0, 1);
-
-		if (!strcmp(name, "migfloppy-execution") && s >= w && s < w + 2)
-			return flp_written_byte(s, i);
-		return flp_image_byte(s, i);
-	}
-	if (s >= MIGBLK_WRITE_BASE &&
-	    s < MIGBLK_WRITE_BASE + MIGBLK_SECTORS * (MIGBLK_NREQ / 2))
-		return migblk_wr_byte(s, i);
-	return migblk_img_byte(s, i);
-}
-
-static uint64_t img_size(void)
-{
-	return floppy ? FLP_IMAGE_BYTES : MIGBLK_IMG_BYTES;
-}
-
-static int make_image(void)
-{
-	FILE *f = fopen(img, "wb");
-
-	if (!f)
-		return -1;
-	for (uint64_t o = 0; o < img_size(); o++)
-		fputc(img_byte(o), f);
-	return fclose(f);
-}
-
-static bool check_image(const char *name)
-{
-	FILE *f = fopen(img, "rb");
-	uint64_t o = 0;
-	int c;
-	bool ok = f != NULL;
-
-	while (ok && (c = fgetc(f)) != EOF) {
-		if (o >= img_size() || (uint8_t)c != final_byte(o, name)) {
-			ksft_print_msg("image byte %llu: 0x%02x, want 0x%02x\n",
-				       (unsigned long long)o, c, final_byte(o, name));
-			ok = false;
-		}
-		o++;
-	}
-	if (f)
-		fclose(f);
-	return ok && o == img_size();
 }
 
 static void show(const char *what, const char *path)
@@ -194,7 +131,7 @@ int main(int argc, char **argv)
 		snprintf(drive, sizeof(drive), "file=%s,if=floppy,format=raw", img);
 	else
 		snprintf(drive, sizeof(drive), "file=%s,format=raw,if=none,id=d0", img);
-	if (make_image())
+	if (migimg_make(img, floppy))
 		ksft_exit_fail_msg("cannot write %s\n", img);
 
 	/* Source. */
@@ -223,7 +160,7 @@ int main(int argc, char **argv)
 		show("source", out_src);
 
 	/* Destination, on the image as it was at the save (floppy). */
-	if (floppy && make_image())
+	if (floppy && migimg_make(img, floppy))
 		ksft_exit_fail_msg("cannot rewrite %s\n", img);
 	const char *const dargs[] = { "-M", machine, "-incoming", uri,
 				      "-drive", drive,
@@ -245,7 +182,7 @@ int main(int argc, char **argv)
 			 "passes its checks\n");
 	ksft_test_result(dst_ok && !has(out_dst, ready),
 			 "destination: it continued from the saved point\n");
-	ksft_test_result(dst_ok && check_image(name),
+	ksft_test_result(dst_ok && migimg_check(img, floppy, name),
 			 "the image holds what the guest wrote, nothing else changed\n");
 
 	if (getenv("CONTINUITY_KEEP")) {	/* for a look with minivmm-stream */
