@@ -124,7 +124,10 @@ int main(int argc, char **argv)
 			nomsg++;
 		}
 	}
-	ksft_test_result(loaded + iterations / 20 < iterations,
+	/* Some must load (else every mutation died at a checksum: the
+	 * resealing is broken), not all (else nothing is validated). */
+	ksft_test_result(loaded + iterations / 20 < iterations &&
+			 loaded > iterations / 10,
 			 "%u mutations (%u device sections): %u loaded (value "
 			 "changes the validators accept), the rest rejected\n",
 			 iterations, dev_recs, loaded);
