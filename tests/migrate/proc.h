@@ -93,8 +93,8 @@ static inline bool proc_exited_with(int ws, int code)
 	return WIFEXITED(ws) && WEXITSTATUS(ws) == code;
 }
 
-/* The file's lines as TAP comments, except those starting with skip, at
- * most max of them. */
+/* The file's lines as TAP comments, except those starting with skip
+ * (NULL: none), at most max of them. */
 static inline void proc_show(const char *path, const char *skip,
 			     unsigned int max)
 {
@@ -103,7 +103,7 @@ static inline void proc_show(const char *path, const char *skip,
 
 	for (char *l = strtok_r(s, "\n", &save); l && shown < max;
 	     l = strtok_r(NULL, "\n", &save))
-		if (strncmp(l, skip, strlen(skip)))
+		if (!skip || strncmp(l, skip, strlen(skip)))
 			ksft_print_msg("| %s\n", l), shown++;
 	free(s);
 }

@@ -11,6 +11,7 @@
 
 #include "tests/ksft.h"
 #include "tests/guests/runner.h"
+#include "tests/migrate/proc.h"
 #include "livelib.h"
 
 char lt_dir[64];
@@ -48,68 +49,23 @@ void lt_cleanup(void)
 int lt_spawn(struct vmm_proc *p, const char *const *args, const char *out,
 	     int *in)
 {
-	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int pfd[2] = { -1, -1 }, so, se, rc;
-
-	if (fd < 0)
-		return -errno;
-	if (in && pipe2(pfd, O_CLOEXEC) < 0) {
-		close(fd);
-		return -errno;
-	}
-	fflush(stdout);
-	fflush(stderr);
-	so = dup(STDOUT_FILENO);
-	se = dup(STDERR_FILENO);
-	dup2(fd, STDOUT_FILENO);
-	dup2(fd, STDERR_FILENO);
-	rc = vmm_spawn_in(p, true, false, args, pfd[0]);
-	dup2(so, STDOUT_FILENO);
-	dup2(se, STDERR_FILENO);
-	close(so);
-	close(se);
-	close(fd);
-	if (in) {
-		close(pfd[0]);
-		*in = pfd[1];
-	}
-	return rc;
+	return proc_spawn(p, true, args, out, in);
 }
 
 unsigned int lt_count(const char *path, const char *text)
 {
-	char *s = slurp(path), *p = s;
-	unsigned int n = 0;
-
-	while ((p = strstr(p, text))) {
-		n++;
-		p += strlen(text);
-	}
-	free(s);
-	return n;
+	return proc_count(path, text);
 }
 
 bool lt_wait_count(const char *path, const char *text, unsigned int n)
 {
-	for (int i = 0; i < LT_WAIT_STEPS; i++) {
-		if (lt_count(path, text) >= n)
-			return true;
-		usleep(10000);
-	}
-	return false;
+	return proc_wait_count(path, text, n);
 }
 
 void lt_show(const char *what, const char *path, const char *skip)
 {
-	char *s = slurp(path), *save = NULL;
-	unsigned int shown = 0;
-
 	ksft_print_msg("%s (%s):\n", what, path);
-	for (char *l = strtok_r(s, "\n", &save); l && shown < 40;
-	     l = strtok_r(NULL, "\n", &save))
-		if (!skip || strncmp(l, skip, strlen(skip)))
-			ksft_print_msg("| %s\n", l), shown++;
-	free(s);
+	proc_show(path, skip, 40);
 }
 
 const char *lt_str(const json_t *o, const char *k)
@@ -210,7 +166,7 @@ bool lt_running(struct qmp_client *c)
 
 bool lt_exited_with(int ws, int code)
 {
-	return WIFEXITED(ws) && WEXITSTATUS(ws) == code;
+	return proc_exited_with(ws, code);
 }
 
 bool lt_migrate(struct qmp_client *c, const char *uri)
