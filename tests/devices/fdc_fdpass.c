@@ -15,36 +15,6 @@
 
 #include "fdc-harness.h"
 
-/* A command with fd attached (-1: none), which is closed here. */
-static json_t *pass_fd(struct qmp_client *c, const char *cmd, json_t *args, int fd)
-{
-	json_t *r = qmp_execute_fd(c, cmd, args, fd);
-
-	if (fd >= 0)
-		close(fd);
-	return r;
-}
-
-static bool ok_reply(json_t *r)
-{
-	bool ok = qmp_reply_ok(r);
-
-	json_decref(r);
-	return ok;
-}
-
-/* The error description of a reply ("" when it is none). */
-static const char *err_desc(json_t *r)
-{
-	static char desc[256];
-	const char *d = json_string_value(json_object_get(json_object_get(r, "error"),
-							 "desc"));
-
-	snprintf(desc, sizeof(desc), "%s", d ? d : "");
-	json_decref(r);
-	return desc;
-}
-
 static int open_img(const char *path, int flags)
 {
 	int fd = open(path, flags | O_CLOEXEC);
@@ -56,7 +26,7 @@ static int open_img(const char *path, int flags)
 
 static json_t *getfd(struct qmp_client *c, const char *name, int fd)
 {
-	return pass_fd(c, "getfd", json_pack("{s:s}", "fdname", name), fd);
+	return qmp_pass_fd(c, "getfd", json_pack("{s:s}", "fdname", name), fd);
 }
 
 static json_t *closefd(struct qmp_client *c, const char *name)
@@ -71,24 +41,24 @@ static void in_process(const char *small)
 	h_setup(NULL, true);
 	h_reset();
 
-	ksft_test_result(!strcmp(err_desc(getfd(H.c, "img", -1)),
+	ksft_test_result(!strcmp(qmp_take_desc(getfd(H.c, "img", -1)),
 				 "No file descriptor supplied via SCM_RIGHTS") &&
-			 !strcmp(err_desc(getfd(H.c, "0img", open_img(small, O_RDONLY))),
+			 !strcmp(qmp_take_desc(getfd(H.c, "0img", open_img(small, O_RDONLY))),
 				 "Parameter 'fdname' expects a name not starting "
 				 "with a digit"),
 			 "getfd: no descriptor, or a name starting with a digit: errors\n");
 
-	ksft_test_result(ok_reply(getfd(H.c, "img", open_img(small, O_RDONLY))) &&
-			 ok_reply(getfd(H.c, "img", open_img(small, O_RDONLY))) &&
-			 ok_reply(closefd(H.c, "img")) &&
-			 !strcmp(err_desc(closefd(H.c, "img")),
+	ksft_test_result(qmp_take_ok(getfd(H.c, "img", open_img(small, O_RDONLY))) &&
+			 qmp_take_ok(getfd(H.c, "img", open_img(small, O_RDONLY))) &&
+			 qmp_take_ok(closefd(H.c, "img")) &&
+			 !strcmp(qmp_take_desc(closefd(H.c, "img")),
 				 "File descriptor named 'img' not found"),
 			 "getfd twice replaces; closefd; closefd again: not found\n");
 
 	/* Set 0 gets a read-only member; set 5 (named) a read-write one. */
-	json_t *a = pass_fd(H.c, "add-fd", json_pack("{s:s}", "opaque", "ro copy"),
+	json_t *a = qmp_pass_fd(H.c, "add-fd", json_pack("{s:s}", "opaque", "ro copy"),
 			    open_img(small, O_RDONLY));
-	json_t *b = pass_fd(H.c, "add-fd", json_pack("{s:i}", "fdset-id", 5),
+	json_t *b = qmp_pass_fd(H.c, "add-fd", json_pack("{s:i}", "fdset-id", 5),
 			    open_img(small, O_RDWR));
 	json_int_t set_a = json_integer_value(json_object_get(json_object_get(a, "return"),
 							      "fdset-id"));
@@ -100,7 +70,7 @@ static void in_process(const char *small)
 		json_object_get(json_array_get(list, 0), "fds"), 0), "opaque"));
 	bool listed = json_array_size(list) == 2 && opq && !strcmp(opq, "ro copy");
 	ksft_test_result(qmp_reply_ok(a) && qmp_reply_ok(b) && set_a == 0 && fd_b > 2 &&
-			 listed && !strcmp(err_desc(qmp_execute(H.c, "add-fd", NULL)),
+			 listed && !strcmp(qmp_take_desc(qmp_execute(H.c, "add-fd", NULL)),
 					   "No file descriptor supplied via SCM_RIGHTS"),
 			 "add-fd: set 0 (lowest free), set 5 as asked; query-fdsets lists both\n");
 	json_decref(a);
@@ -108,7 +78,7 @@ static void in_process(const char *small)
 	json_decref(q);
 
 	/* Read-write from set 0 (read-only member only): refused, medium stays. */
-	const char *why = err_desc(qmp_execute(H.c, "blockdev-change-medium",
+	const char *why = qmp_take_desc(qmp_execute(H.c, "blockdev-change-medium",
 		json_pack("{s:s,s:s,s:s}", "device", "floppy0", "filename",
 			  "/dev/fdset/0", "read-only-mode", "read-write")));
 	ksft_test_result(strstr(why, "no descriptor opened read-write") &&
@@ -116,7 +86,7 @@ static void in_process(const char *small)
 			 "a read-write medium from a set with only a read-only member: "
 			 "refused (%s)\n", why);
 
-	ksft_test_result(ok_reply(qmp_execute(H.c, "blockdev-change-medium",
+	ksft_test_result(qmp_take_ok(qmp_execute(H.c, "blockdev-change-medium",
 		json_pack("{s:s,s:s,s:s}", "device", "floppy0", "filename",
 			  "/dev/fdset/0", "read-only-mode", "read-only"))) &&
 			 (outb(DOR, 0x1c), h_seek(0, 0, 3), true),
@@ -132,11 +102,11 @@ static void in_process(const char *small)
 	char gone[128];
 	snprintf(gone, sizeof(gone), "File descriptor named 'fdset-id:5, fd:%lld' "
 		 "not found", (long long)fd_b);
-	ksft_test_result(ok_reply(qmp_execute(H.c, "remove-fd", json_pack("{s:i,s:I}",
+	ksft_test_result(qmp_take_ok(qmp_execute(H.c, "remove-fd", json_pack("{s:i,s:I}",
 				 "fdset-id", 5, "fd", fd_b))) &&
-			 !strcmp(err_desc(qmp_execute(H.c, "remove-fd", json_pack(
+			 !strcmp(qmp_take_desc(qmp_execute(H.c, "remove-fd", json_pack(
 				 "{s:i,s:I}", "fdset-id", 5, "fd", fd_b))), gone) &&
-			 strstr(err_desc(qmp_execute(H.c, "blockdev-change-medium",
+			 strstr(qmp_take_desc(qmp_execute(H.c, "blockdev-change-medium",
 				json_pack("{s:s,s:s}", "device", "floppy0", "filename",
 					  "/dev/fdset/5"))), "no fd set 5"),
 			 "remove-fd drops set 5; again: not found; opening it: no fd set\n");
@@ -156,18 +126,18 @@ static void in_process_sandbox(const char *big, const char *small)
 	struct qmp_client *c = qmp_client_new(p.qmp_fd, NULL, NULL, true);
 	if (!c)
 		ksft_exit_fail_msg("no QMP greeting\n");
-	json_t *a = pass_fd(c, "add-fd", NULL, open_img(small, O_RDWR));
+	json_t *a = qmp_pass_fd(c, "add-fd", NULL, open_img(small, O_RDWR));
 	bool added = qmp_reply_ok(a);
 	json_decref(a);
-	bool changed = ok_reply(qmp_execute(c, "blockdev-change-medium",
+	bool changed = qmp_take_ok(qmp_execute(c, "blockdev-change-medium",
 		json_pack("{s:s,s:s}", "device", "floppy0", "filename", "/dev/fdset/0")));
-	bool by_name = ok_reply(getfd(c, "mig", open_img(small, O_RDONLY))) &&
-		       ok_reply(closefd(c, "mig"));
-	bool alive = ok_reply(qmp_execute(c, "query-status", NULL));
+	bool by_name = qmp_take_ok(getfd(c, "mig", open_img(small, O_RDONLY))) &&
+		       qmp_take_ok(closefd(c, "mig"));
+	bool alive = qmp_take_ok(qmp_execute(c, "query-status", NULL));
 	ksft_test_result(added && changed && by_name && alive,
 			 "minivmm process (sandboxed): add-fd, change medium to "
 			 "/dev/fdset/0, getfd/closefd; still serving\n");
-	ok_reply(qmp_execute(c, "quit", NULL));
+	qmp_take_ok(qmp_execute(c, "quit", NULL));
 	qmp_client_free(c);
 	int st = vmm_wait(&p);
 	ksft_test_result(WIFEXITED(st) && WEXITSTATUS(st) == 0,

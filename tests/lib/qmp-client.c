@@ -219,6 +219,34 @@ const char *qmp_error_class(const json_t *reply)
 						 "class"));
 }
 
+bool qmp_take_ok(json_t *reply)
+{
+	bool ok = qmp_reply_ok(reply);
+
+	json_decref(reply);
+	return ok;
+}
+
+const char *qmp_take_desc(json_t *reply)
+{
+	static char desc[512];
+	const char *d = json_string_value(json_object_get(json_object_get(reply, "error"),
+							 "desc"));
+
+	snprintf(desc, sizeof(desc), "%s", d ? d : "");
+	json_decref(reply);
+	return desc;
+}
+
+json_t *qmp_pass_fd(struct qmp_client *c, const char *cmd, json_t *args, int fd)
+{
+	json_t *r = qmp_execute_fd(c, cmd, args, fd);
+
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
 struct qmp_client *qmp_client_new(int fd, client_pump_fn *pump, void *opaque,
 				  bool negotiate)
 {

@@ -71,6 +71,13 @@ json_t *qmp_take_event(struct qmp_client *c, const char *name);
 /* Helpers on replies. */
 bool qmp_reply_ok(const json_t *reply);
 const char *qmp_error_class(const json_t *reply);
+/* Consume a reply: was it a return?  Its error desc ("" when none; a
+ * static buffer, valid until the next call)? */
+bool qmp_take_ok(json_t *reply);
+const char *qmp_take_desc(json_t *reply);
+/* qmp_execute_fd() that closes fd after sending it (tests pass fresh
+ * descriptors). */
+json_t *qmp_pass_fd(struct qmp_client *c, const char *cmd, json_t *args, int fd);
 
 /* ---- qtest ---- */
 struct qtest_client {

@@ -27,35 +27,6 @@ static uint32_t pattern(unsigned int i)
 	return 0x9e3779b9u * (i + 1) ^ 0x5a5a0000u;
 }
 
-/* A command with fd attached (-1: none), which is closed here. */
-static json_t *pass_fd(struct qmp_client *c, const char *cmd, json_t *args, int fd)
-{
-	json_t *r = qmp_execute_fd(c, cmd, args, fd);
-
-	if (fd >= 0)
-		close(fd);
-	return r;
-}
-
-static bool ok_reply(json_t *r)
-{
-	bool ok = qmp_reply_ok(r);
-
-	json_decref(r);
-	return ok;
-}
-
-static const char *err_desc(json_t *r)
-{
-	static char desc[256];
-	const char *d = json_string_value(json_object_get(json_object_get(r, "error"),
-							 "desc"));
-
-	snprintf(desc, sizeof(desc), "%s", d ? d : "");
-	json_decref(r);
-	return desc;
-}
-
 struct vmm {
 	struct vmm_proc p;
 	struct qmp_client *c;
@@ -118,22 +89,22 @@ int main(void)
 	for (unsigned int i = 0; i < WORDS; i++)
 		qtest_writel(src.q, ADDR + 4 * i, pattern(i));
 
-	ksft_test_result(!strcmp(err_desc(qmp_execute(src.c, "migrate",
+	ksft_test_result(!strcmp(qmp_take_desc(qmp_execute(src.c, "migrate",
 			 json_pack("{s:s}", "uri", "fd:nosuch"))),
 			 "File descriptor named 'nosuch' not found"),
 			 "migrate fd:NAME without getfd: not found\n");
 
 	int wfd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	bool got = ok_reply(pass_fd(src.c, "getfd", json_pack("{s:s}", "fdname",
+	bool got = qmp_take_ok(qmp_pass_fd(src.c, "getfd", json_pack("{s:s}", "fdname",
 							       "snap"), wfd));
-	bool saved = ok_reply(qmp_execute(src.c, "migrate",
+	bool saved = qmp_take_ok(qmp_execute(src.c, "migrate",
 					  json_pack("{s:s}", "uri", "fd:snap")));
 	char magic[8] = { 0 };
 	bool stream = pread(file, magic, 8, 0) == 8 && !memcmp(magic, "MVMSTRM\n", 8);
 	ksft_test_result(got && saved && stream && !strcmp(status(&src), "completed"),
 			 "getfd + migrate fd:snap: a stream in the passed file, "
 			 "query-migrate completed\n");
-	ksft_test_result(!strcmp(err_desc(qmp_execute(src.c, "migrate",
+	ksft_test_result(!strcmp(qmp_take_desc(qmp_execute(src.c, "migrate",
 			 json_pack("{s:s}", "uri", "fd:snap"))),
 			 "File descriptor named 'snap' not found"),
 			 "the descriptor was taken by the migration\n");
@@ -156,9 +127,9 @@ int main(void)
 	/* -incoming defer, then migrate-incoming fd:NAME. */
 	const char *args_defer[] = { "-m", "64", "-incoming", "defer", NULL };
 	up = start(&dst, args_defer);
-	bool in = up && ok_reply(pass_fd(dst.c, "getfd", json_pack("{s:s}",
+	bool in = up && qmp_take_ok(qmp_pass_fd(dst.c, "getfd", json_pack("{s:s}",
 					 "fdname", "in"), open(path, O_RDONLY | O_CLOEXEC))) &&
-		  ok_reply(qmp_execute(dst.c, "migrate-incoming",
+		  qmp_take_ok(qmp_execute(dst.c, "migrate-incoming",
 				       json_pack("{s:s}", "uri", "fd:in")));
 	ksft_test_result(in && pattern_there(&dst),
 			 "migrate-incoming fd:in after getfd: the pattern is back\n");
