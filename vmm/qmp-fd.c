@@ -121,7 +121,7 @@ static const char *mode_name(int mode)
 int qmp_fdstore_open(struct qmp_fdstore *st, const char *path, int flags,
 		     char **err)
 {
-	const char *num = path + strlen(FDSET_PREFIX);
+	const char *num;
 	char *end;
 	long long id;
 	int want = flags & O_ACCMODE;
@@ -130,6 +130,7 @@ int qmp_fdstore_open(struct qmp_fdstore *st, const char *path, int flags,
 		error_setf(err, "%s: not an fd set path (%sN)", path, FDSET_PREFIX);
 		return -EINVAL;
 	}
+	num = path + strlen(FDSET_PREFIX);
 	errno = 0;
 	id = strtoll(num, &end, 10);
 	if (!*num || *end || errno || id < 0) {
