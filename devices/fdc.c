@@ -336,8 +336,12 @@ static bool next_sector(struct fdc *f, bool mt)
 	return false;
 }
 
-/* Load the current sector into the FIFO (reads); false after fail_xfer(). */
-static bool load_sector(struct fdc *f)
+/*
+ * Move the current sector between the FIFO and the image: loaded for a
+ * read, stored for a write; false after fail_xfer() (ST1 NW on a
+ * read-only medium; an I/O error is a data error, ST2 DD on a read).
+ */
+static bool sector_io(struct fdc *f, bool write)
 {
 	struct fdc_drive *d = drive(f, f->xfer_drive);
 	int64_t off = sector_offset(f, d, f->xfer_hds, f->xfer_c, f->xfer_h,
@@ -347,34 +351,17 @@ static bool load_sector(struct fdc *f)
 		fail_xfer(f);
 		return false;
 	}
-	if (block_file_pread(d->media, f->fifo, FDC_SECTOR, (uint64_t)off) < 0) {
-		f->st1 |= ST1_DE;
-		f->st2 |= ST2_DD;
-		fail_xfer(f);
-		return false;
-	}
-	d->sect = (uint8_t)(f->xfer_r % d->geo->sectors + 1);
-	return true;
-}
-
-/* Store the FIFO as the current sector (writes); false after fail_xfer(). */
-static bool store_sector(struct fdc *f)
-{
-	struct fdc_drive *d = drive(f, f->xfer_drive);
-	int64_t off = sector_offset(f, d, f->xfer_hds, f->xfer_c, f->xfer_h,
-				    f->xfer_r, f->xfer_n);
-
-	if (off < 0) {
-		fail_xfer(f);
-		return false;
-	}
-	if (d->readonly) {
+	if (write && d->readonly) {
 		f->st1 |= ST1_NW;
 		fail_xfer(f);
 		return false;
 	}
-	if (block_file_pwrite(d->media, f->fifo, FDC_SECTOR, (uint64_t)off) < 0) {
+	int rc = write ? block_file_pwrite(d->media, f->fifo, FDC_SECTOR, (uint64_t)off)
+		       : block_file_pread(d->media, f->fifo, FDC_SECTOR, (uint64_t)off);
+	if (rc < 0) {
 		f->st1 |= ST1_DE;
+		if (!write)
+			f->st2 |= ST2_DD;
 		fail_xfer(f);
 		return false;
 	}
@@ -433,7 +420,7 @@ static bool sector_done(struct fdc *f, bool tc)
 		f->data_len = 4;
 		return true;
 	}
-	if (f->xfer == XFER_WRITE && !store_sector(f))
+	if (f->xfer == XFER_WRITE && !sector_io(f, true))
 		return false;
 	/* READ DELETED DATA on a normal sector: CM, and SK=0 stops here. */
 	if ((f->cmd & 0x1f) == 0x0c && !(f->cmd & CMD_SK)) {
@@ -454,7 +441,7 @@ static bool sector_done(struct fdc *f, bool tc)
 		return false;
 	}
 	f->data_len = FDC_SECTOR;
-	return !(f->xfer == XFER_READ && !load_sector(f));
+	return !(f->xfer == XFER_READ && !sector_io(f, false));
 }
 
 /*
@@ -508,7 +495,7 @@ static void dma_ready(void *opaque)
 static void start_xfer(struct fdc *f, enum fdc_xfer x, uint32_t len)
 {
 	to_execution_phase(f, x, len);
-	if (x == XFER_READ && !load_sector(f))
+	if (x == XFER_READ && !sector_io(f, false))
 		return;
 	if (pio_mode(f))
 		raise_irq(f);	/* non-DMA: INT asks for the first byte */
