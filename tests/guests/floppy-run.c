@@ -54,40 +54,9 @@ static void show(const char *what, const char *s)
  * 0 and the wait status, or -1 (could not start, or timed out). */
 static int run(char *const argv[], int *status)
 {
-	const char *t = getenv("FLOPPY_RUN_TIMEOUT");
-	long timeout_ms = (t ? atol(t) : 100) * 1000;
-	pid_t pid = fork();
+	pid_t pid = runner_spawn(argv, NULL, out_path, err_path);
 
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int in = open("/dev/null", O_RDONLY);
-		int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 ||
-		    dup2(out, 1) < 0 || dup2(err, 2) < 0)
-			_exit(127);
-		execv(argv[0], argv);
-		dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	for (long waited = 0;; waited += 20) {
-		pid_t r = waitpid(pid, status, WNOHANG);
-		struct timespec ts = { 0, 20 * 1000 * 1000 };
-
-		if (r == pid)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return -1;
-		if (waited >= timeout_ms) {
-			kill(pid, SIGKILL);
-			waitpid(pid, status, 0);
-			ksft_print_msg("timed out after %ld ms\n", timeout_ms);
-			return -1;
-		}
-		nanosleep(&ts, NULL);
-	}
+	return pid < 0 ? -1 : runner_reap(pid, "FLOPPY_RUN_TIMEOUT", status);
 }
 
 static int make_image(void)

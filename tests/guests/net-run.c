@@ -63,45 +63,6 @@ static void msleep(int ms)
 	nanosleep(&ts, NULL);
 }
 
-static pid_t spawn(char *const argv[])
-{
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		int in = open("/dev/null", O_RDONLY);
-		int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		if (in < 0 || out < 0 || err < 0)
-			_exit(127);
-		dup2(in, 0);
-		dup2(out, 1);
-		dup2(err, 2);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* Wait for the VMM (bounded); 0 and the status, or -1 after a kill. */
-static int reap(pid_t pid, int *status)
-{
-	const char *t = getenv("NET_RUN_TIMEOUT");
-	int timeout_ms = (t ? atoi(t) : 100) * 1000;
-
-	for (int waited = 0;; waited += 20) {
-		if (waitpid(pid, status, WNOHANG) == pid)
-			return 0;
-		if (waited >= timeout_ms) {
-			kill(pid, SIGKILL);
-			waitpid(pid, status, 0);
-			ksft_print_msg("timed out after %d ms\n", timeout_ms);
-			return -1;
-		}
-		msleep(20);
-	}
-}
-
 /* ---- frames on the link ---- */
 
 static bool read_full(int fd, uint8_t *p, size_t n, int timeout_ms)
@@ -402,7 +363,7 @@ int main(int argc, char **argv)
 	}
 	args[n] = NULL;
 
-	pid_t pid = spawn(args);
+	pid_t pid = runner_spawn(args, NULL, out_path, err_path);
 	if (pid < 0)
 		ksft_exit_fail_msg("fork: %s\n", strerror(errno));
 	int hold = -1;
@@ -451,7 +412,7 @@ int main(int argc, char **argv)
 
 	int status = 0, r = 0;
 	if (pid >= 0)
-		r = reap(pid, &status);
+		r = runner_reap(pid, "NET_RUN_TIMEOUT", &status);
 	else
 		status = -pid - 1;
 	if (hold >= 0)

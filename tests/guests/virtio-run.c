@@ -83,41 +83,13 @@ static void socket_client(void)
 /* Run argv with stdin from in_path; 0 and the wait status, or -1. */
 static int run(char *const argv[], int *status)
 {
-	const char *t = getenv("VIRTIO_RUN_TIMEOUT");
-	int timeout_ms = (t ? atoi(t) : 100) * 1000;
-	pid_t pid = fork();
+	pid_t pid = runner_spawn(argv, in_path, out_path, err_path);
 
 	if (pid < 0)
 		return -1;
-	if (pid == 0) {
-		int in = open(in_path, O_RDONLY);
-		int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		if (in < 0 || out < 0 || err < 0)
-			_exit(127);
-		dup2(in, 0);
-		dup2(out, 1);
-		dup2(err, 2);
-		execv(argv[0], argv);
-		_exit(127);
-	}
 	if (sock_path[0])
 		socket_client();
-	for (int waited = 0;; waited += 20) {
-		pid_t r = waitpid(pid, status, WNOHANG);
-
-		if (r == pid)
-			return 0;
-		if (waited >= timeout_ms) {
-			kill(pid, SIGKILL);
-			waitpid(pid, status, 0);
-			ksft_print_msg("timed out after %d ms\n", timeout_ms);
-			return -1;
-		}
-		struct timespec ts = { 0, 20 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
-	}
+	return runner_reap(pid, "VIRTIO_RUN_TIMEOUT", status);
 }
 
 static void sector_pattern(uint8_t *p, int s)
