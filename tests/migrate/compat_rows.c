@@ -67,7 +67,7 @@ static void fdc_row(const struct machine_type *mt, bool reset_held)
 	dvm_create(&b, mt->name, 0, true, false);
 	if (reset_held)
 		dvm_outb(a.vm, FDC_DOR, 0x08);
-	struct vms_buf *img = dvm_images(a.vm, &ss);
+	struct vms_buf *img = mig_images(a.vm, &ss);
 	const struct vms_buf *f = dvm_find(img, &ss, "fdc", 0);
 	bool has = dvm_has_sub(f, "fdc/phase");
 	ksft_test_result(has == expect, "fdc/phase on %s, %s: %s\n", mt->name, st,
@@ -91,7 +91,7 @@ static void fdc_row(const struct machine_type *mt, bool reset_held)
 			 err ? ": " : "", err ? err : "");
 	free(err);
 	vms_buf_free(&s);
-	dvm_images_free(img, &ss);
+	mig_images_free(img, &ss);
 	dvm_destroy(&a);
 	dvm_destroy(&b);
 }
@@ -107,7 +107,7 @@ static void conf_row(const struct machine_type *mt, bool set)
 	dvm_create(&a, mt->name, 0, false, false);
 	if (!dvm_driver(a.vm, 0, 1, set))
 		ksft_exit_fail_msg("driver set-up failed\n");
-	struct vms_buf *img = dvm_images(a.vm, &ss);
+	struct vms_buf *img = mig_images(a.vm, &ss);
 	const struct vms_buf *v = dvm_find(img, &ss, "virtio-ccw", 0);
 	ksft_test_result(dvm_has_sub(v, "virtio-ccw/conf-ind") == expect,
 			 "virtio-ccw/conf-ind on %s, %s: %s\n", mt->name, st,
@@ -120,7 +120,7 @@ static void conf_row(const struct machine_type *mt, bool set)
 			 "%s%s%s\n", mt->name, st, expect ? "refuses" : "loads",
 			 err ? ": " : "", err ? err : "");
 	free(err);
-	dvm_images_free(img, &ss);
+	mig_images_free(img, &ss);
 	dvm_destroy(&a);
 }
 

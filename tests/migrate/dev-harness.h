@@ -202,36 +202,6 @@ static inline void dvm_drive(struct dvm *d)
 	pio_bridge_diag(vm->pio_bridge, &r);
 }
 
-/* Encoded state of every section (pre_save + encode with the machine
- * type's policies). */
-static inline struct vms_buf *dvm_images(struct vm *vm, struct mig_sections *ss)
-{
-	char *err = NULL;
-
-	if (migrate_collect(vm, ss, &err))
-		ksft_exit_fail_msg("collect: %s\n", err);
-	struct vms_buf *img = calloc(ss->n, sizeof(*img));
-	for (unsigned int i = 0; i < ss->n; i++) {
-		void *st = calloc(1, ss->s[i].desc->size);
-		if (ss->s[i].desc->pre_save &&
-		    ss->s[i].desc->pre_save(ss->s[i].dev, st, &err))
-			ksft_exit_fail_msg("pre_save: %s\n", err);
-		if (vms_encode(&img[i], ss->s[i].desc, ss->s[i].dev, st,
-			       &ss->s[i].pol, &err))
-			ksft_exit_fail_msg("encode: %s\n", err);
-		free(st);
-	}
-	return img;
-}
-
-static inline void dvm_images_free(struct vms_buf *img, struct mig_sections *ss)
-{
-	for (unsigned int i = 0; i < ss->n; i++)
-		vms_buf_free(&img[i]);
-	free(img);
-	mig_sections_free(ss);
-}
-
 /* The encoding of section `name` instance `inst` (NULL: none). */
 static inline const struct vms_buf *dvm_find(const struct vms_buf *img,
 					     const struct mig_sections *ss,

@@ -22,7 +22,7 @@ static unsigned int count(const struct mig_sections *ss, const char *name)
 static bool same(struct vm *a, struct vm *b)
 {
 	struct mig_sections sa, sb;
-	struct vms_buf *ia = dvm_images(a, &sa), *ib = dvm_images(b, &sb);
+	struct vms_buf *ia = mig_images(a, &sa), *ib = mig_images(b, &sb);
 	bool ok = sa.n == sb.n;
 
 	for (unsigned int i = 0; ok && i < sa.n; i++) {
@@ -36,8 +36,8 @@ static bool same(struct vm *a, struct vm *b)
 			ok = false;
 		}
 	}
-	dvm_images_free(ia, &sa);
-	dvm_images_free(ib, &sb);
+	mig_images_free(ia, &sa);
+	mig_images_free(ib, &sb);
 	return ok;
 }
 

@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -102,6 +103,36 @@ static inline void mig_fill_vm(struct vm *vm, uint64_t seed)
 	for (int i = 0; i < 16; i++)
 		keys[i] = (uint8_t)(i << 4) | 0x06;
 	vm->ops->set_skeys(vm, 0, 16, keys);
+}
+
+/* Encoded state of every section (pre_save + encode with the machine
+ * type's policies). */
+static inline struct vms_buf *mig_images(struct vm *vm, struct mig_sections *ss)
+{
+	char *err = NULL;
+
+	if (migrate_collect(vm, ss, &err))
+		ksft_exit_fail_msg("collect: %s\n", err);
+	struct vms_buf *img = calloc(ss->n, sizeof(*img));
+	for (unsigned int i = 0; i < ss->n; i++) {
+		void *st = calloc(1, ss->s[i].desc->size);
+		if (ss->s[i].desc->pre_save &&
+		    ss->s[i].desc->pre_save(ss->s[i].dev, st, &err))
+			ksft_exit_fail_msg("pre_save: %s\n", err);
+		if (vms_encode(&img[i], ss->s[i].desc, ss->s[i].dev, st,
+			       &ss->s[i].pol, &err))
+			ksft_exit_fail_msg("encode: %s\n", err);
+		free(st);
+	}
+	return img;
+}
+
+static inline void mig_images_free(struct vms_buf *img, struct mig_sections *ss)
+{
+	for (unsigned int i = 0; i < ss->n; i++)
+		vms_buf_free(&img[i]);
+	free(img);
+	mig_sections_free(ss);
 }
 
 #endif

@@ -12,27 +12,6 @@
 
 #define RAM (4ULL << 20)
 
-/* Encoded state of every section of a VM. */
-static struct vms_buf *section_images(struct vm *vm, struct mig_sections *ss)
-{
-	char *err = NULL;
-
-	if (migrate_collect(vm, ss, &err))
-		ksft_exit_fail_msg("collect: %s\n", err);
-	struct vms_buf *img = calloc(ss->n, sizeof(*img));
-	for (unsigned int i = 0; i < ss->n; i++) {
-		void *st = calloc(1, ss->s[i].desc->size);
-		if (ss->s[i].desc->pre_save &&
-		    ss->s[i].desc->pre_save(ss->s[i].dev, st, &err))
-			ksft_exit_fail_msg("pre_save: %s\n", err);
-		if (vms_encode(&img[i], ss->s[i].desc, ss->s[i].dev, st,
-			       &ss->s[i].pol, &err))
-			ksft_exit_fail_msg("encode: %s\n", err);
-		free(st);
-	}
-	return img;
-}
-
 /* Offset of a fixed-position field in an encoding. */
 static size_t enc_off(const struct vms_desc *d, const char *name)
 {
@@ -49,7 +28,7 @@ static size_t enc_off(const struct vms_desc *d, const char *name)
 static bool same_sections(struct vm *a, struct vm *b)
 {
 	struct mig_sections sa, sb;
-	struct vms_buf *ia = section_images(a, &sa), *ib = section_images(b, &sb);
+	struct vms_buf *ia = mig_images(a, &sa), *ib = mig_images(b, &sb);
 	bool ok = sa.n == sb.n;
 
 	for (unsigned int i = 0; ok && i < sa.n; i++) {
@@ -79,14 +58,8 @@ static bool same_sections(struct vm *a, struct vm *b)
 			ok = false;
 		}
 	}
-	for (unsigned int i = 0; i < sa.n; i++)
-		vms_buf_free(&ia[i]);
-	for (unsigned int i = 0; i < sb.n; i++)
-		vms_buf_free(&ib[i]);
-	free(ia);
-	free(ib);
-	mig_sections_free(&sa);
-	mig_sections_free(&sb);
+	mig_images_free(ia, &sa);
+	mig_images_free(ib, &sb);
 	return ok;
 }
 
