@@ -31,76 +31,11 @@
 
 #include "tests/ksft.h"
 #include "tests/guests/runner.h"
-#include "tests/guests/floppy-pattern.h"
-#include "tests/migrate/guest/migblk.h"
+#include "tests/migrate/guest/migimage.h"
 #include "livelib.h"
 
 static char out_src[128], out_dst[128], img[128];
 static bool floppy;
-
-/* ---- the image (the same contents as continuity.c's) ---- */
-
-static uint8_t img_byte(uint64_t off)
-{
-	if (floppy)
-		return flp_image_byte((uint32_t)(off / FLP_SECTOR), off % FLP_SECTOR);
-	return migblk_img_byte((uint32_t)(off / 512), off % 512);
-}
-
-/* What the guest leaves at off. */
-static uint8_t final_byte(uint64_t off, const char *name)
-{
-	uint32_t s = (uint32_t)(off / 512), i = off % 512;
-
-	if (floppy) {
-		uint32_t w = FLP_LBA(30, 0, 1);
-
-		if (!strcmp(name, "migfloppy-execution") && s >= w && s < w + 2)
-			return flp_written_byte(s, i);
-		return flp_image_byte(s, i);
-	}
-	if (s >= MIGBLK_WRITE_BASE &&
-	    s < MIGBLK_WRITE_BASE + MIGBLK_SECTORS * (MIGBLK_NREQ / 2))
-		return migblk_wr_byte(s, i);
-	return migblk_img_byte(s, i);
-}
-
-static uint64_t img_size(void)
-{
-	return floppy ? FLP_IMAGE_BYTES : MIGBLK_IMG_BYTES;
-}
-
-static int make_image(void)
-{
-	FILE *f = fopen(img, "wb");
-
-	if (!f)
-		return -1;
-	for (uint64_t o = 0; o < img_size(); o++)
-		fputc(img_byte(o), f);
-	return fclose(f);
-}
-
-static bool check_image(const char *name)
-{
-	FILE *f = fopen(img, "rb");
-	uint64_t o = 0;
-	int c, bad = 0;
-
-	if (!f)
-		return false;
-	while ((c = fgetc(f)) != EOF) {
-		if (o >= img_size() || (uint8_t)c != final_byte(o, name)) {
-			if (bad++ < 4)
-				ksft_print_msg("image byte %llu: 0x%02x, want 0x%02x\n",
-					       (unsigned long long)o, c,
-					       final_byte(o, name));
-		}
-		o++;
-	}
-	fclose(f);
-	return !bad && o == img_size();
-}
 
 /* Type word until the guest answers "NAME go" (bounded). */
 static bool go(int in, const char *out, const char *name, const char *word)
@@ -163,7 +98,7 @@ int main(int argc, char **argv)
 		snprintf(drive, sizeof(drive), "file=%s,if=floppy,format=raw", img);
 	else
 		snprintf(drive, sizeof(drive), "file=%s,format=raw,if=none,id=d0", img);
-	if (make_image())
+	if (migimg_make(img, floppy))
 		ksft_exit_fail_msg("cannot write %s\n", img);
 
 	const char *const sargs[] = { "-M", machine, "-kernel", guest,
@@ -231,7 +166,7 @@ int main(int argc, char **argv)
 	if (!lt_exited_with(ws, 0))
 		lt_show("source", out_src, NULL);
 	qmp_client_free(s);
-	ksft_test_result(dst_ok && check_image(name),
+	ksft_test_result(dst_ok && migimg_check(img, floppy, name),
 			 "the image holds what the guest wrote, nothing else "
 			 "changed\n");
 	if (in_dst >= 0)
